@@ -79,3 +79,5 @@ export function decide(command: OrderCommand, state: OrderState): Decision {
 
 /** The decider in the decide/evolve/initialState shape. */
 export const orderDecider = { decide, evolve, initialState } as const;
+
+export { evolve, initialState };

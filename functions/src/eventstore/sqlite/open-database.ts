@@ -3,15 +3,15 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
- * Opens a SQLite file for durable use: WAL so readers never block the writer, and
- * synchronous=FULL so that a commit is on disk before we acknowledge it (DESIGN.md section 5,
- * guarantee 5). busy_timeout covers a second process briefly holding the write lock.
+ * Opens a SQLite file in WAL mode, so readers never block the writer. `synchronous` defaults to
+ * FULL: a commit is on disk before we acknowledge it (DESIGN.md section 5, guarantee 5).
+ * busy_timeout covers a second process briefly holding the write lock.
  */
-export function openDatabase(file: string): Database.Database {
+export function openDatabase(file: string, synchronous: "FULL" | "NORMAL" = "FULL"): Database.Database {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   return db;

@@ -1,0 +1,13 @@
+/**
+ * Keys of view documents. Numeric ids are zero-padded so that key order is numeric order, which
+ * the customers top list uses to break ties by customerId.
+ */
+export type ViewKind = "order" | "customer" | "hub-day";
+
+const pad = (id: number): string => id.toString().padStart(16, "0");
+
+export const viewKeys = {
+  order: (orderNumber: string): string => `order:${orderNumber}`,
+  customer: (customerId: number): string => `customer:${pad(customerId)}`,
+  hubDay: (hubId: number, day: string): string => `hub-day:${pad(hubId)}:${day}`,
+};
