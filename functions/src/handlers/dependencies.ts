@@ -1,0 +1,23 @@
+import type { EventStore } from "../eventstore/event-store.js";
+import type { DeadLetterStore } from "../projections/dead-letters.js";
+import type { ViewStore } from "../projections/view-store.js";
+
+export interface ProjectionHealth {
+  /** Last event projected, in the runtime's own terms (feed position locally). */
+  readonly position: number | string | null;
+  /** Events stored but not yet projected, when known. */
+  readonly lagEvents: number | null;
+  /** Age of the oldest unprojected event in milliseconds, when known. */
+  readonly lagMs: number | null;
+}
+
+/** Everything the handlers need; each runtime (local server, Azure) builds one. */
+export interface AppDependencies {
+  readonly events: EventStore;
+  readonly views: ViewStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly projectionHealth: () => Promise<ProjectionHealth>;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly log: (message: string, error?: unknown) => void;
+}

@@ -1,0 +1,27 @@
+import type { HttpRequest } from "@azure/functions";
+import { Problem } from "../application/problems.js";
+
+/** Largest request body accepted: 1 MiB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;.*)?$/i;
+
+/**
+ * Reads a JSON body, checking size before reading where the length is declared, then the media
+ * type, then the syntax. An empty body is `undefined` (commands whose body is optional).
+ */
+export async function readJsonBody(request: HttpRequest): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new Problem("payload-too-large", `the body declares ${declared} bytes; the limit is ${MAX_BODY_BYTES}`);
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) throw new Problem("payload-too-large", `the body has ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES}`);
+  if (bytes.length === 0) return undefined;
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!JSON_MEDIA_TYPE.test(contentType)) throw new Problem("unsupported-media-type", `content-type '${contentType.slice(0, 100)}' is not application/json`);
+  const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Problem("invalid-json", error instanceof Error ? error.message.slice(0, 200) : "the body is not JSON");
+  }
+}
