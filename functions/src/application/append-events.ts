@@ -1,27 +1,27 @@
-import { z } from "zod";
 import type { AppendResult, EventStore, NewEvent } from "../eventstore/event-store.js";
 import { eventIdSchema, isValidStreamId, orderNumberOfStream } from "../domain/identifiers.js";
-import { formatZodError, isOrderEventType, validateOrderEvent } from "../domain/order-events.js";
+import { isOrderEventType, validateOrderEvent } from "../domain/order-events.js";
+import { formatIssues, z } from "../domain/schema.js";
 import { Problem } from "./problems.js";
 import { storeErrorAsProblem } from "./store-errors-as-problems.js";
 
 export const MAX_EVENTS_PER_APPEND = 100;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-const metadataSchema = z
-  .record(z.string().max(100), z.unknown())
-  .refine((m) => Object.keys(m).length <= 32, "metadata takes at most 32 keys")
-  .refine((m) => !Object.keys(m).some((k) => FORBIDDEN_KEYS.has(k)), "metadata keys __proto__, constructor and prototype are not allowed")
-  .refine((m) => JSON.stringify(m).length <= 8192, "metadata is limited to 8 KiB of JSON");
+const metadataSchema = z.record(z.string().check(z.maxLength(100)), z.unknown()).check(
+  z.refine((m) => Object.keys(m).length <= 32, "metadata takes at most 32 keys"),
+  z.refine((m) => !Object.keys(m).some((k) => FORBIDDEN_KEYS.has(k)), "metadata keys __proto__, constructor and prototype are not allowed"),
+  z.refine((m) => JSON.stringify(m).length <= 8192, "metadata is limited to 8 KiB of JSON"),
+);
 
 const appendRequestSchema = z.strictObject({
-  expectedVersion: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.enum(["any", "no_stream", "stream_exists"])]).default("any"),
+  expectedVersion: z._default(z.union([z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)), z.enum(["any", "no_stream", "stream_exists"])]), "any"),
   events: z.array(
     z.strictObject({
-      eventId: eventIdSchema.optional(),
-      type: z.string().min(1).max(100),
+      eventId: z.optional(eventIdSchema),
+      type: z.string().check(z.minLength(1), z.maxLength(100)),
       data: z.unknown(),
-      metadata: metadataSchema.optional(),
+      metadata: z.optional(metadataSchema),
     }),
   ),
 });
@@ -40,7 +40,7 @@ export async function appendEvents(store: EventStore, streamId: string, body: un
     throw new Problem("too-many-events", `an append takes 1 to ${MAX_EVENTS_PER_APPEND} events, got ${count}`);
   }
   const parsed = appendRequestSchema.safeParse(body);
-  if (!parsed.success) throw new Problem("validation-failed", formatZodError(parsed.error));
+  if (!parsed.success) throw new Problem("validation-failed", formatIssues(parsed.error));
   const { expectedVersion, events: requested } = parsed.data;
   const orderNumber = orderNumberOfStream(streamId);
   const events: NewEvent[] = requested.map((event, index) => {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./schema.js";
 
 /** Stream ids as the HTTP API accepts them (DESIGN.md section 4). */
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -10,10 +10,10 @@ export const ORDER_NUMBER_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 export const ORDER_STREAM_PREFIX = "order-";
 
-export const orderNumberSchema = z.string().regex(ORDER_NUMBER_PATTERN, "orderNumber must be a uuid or 1-64 letters, digits and dashes");
-export const eventIdSchema = z.string().regex(UUID_PATTERN, "eventId must be a uuid");
+export const orderNumberSchema = z.string().check(z.regex(ORDER_NUMBER_PATTERN, "orderNumber must be a uuid or 1-64 letters, digits and dashes"));
+export const eventIdSchema = z.string().check(z.regex(UUID_PATTERN, "eventId must be a uuid"));
 /** Hub and customer ids are positive integers, as in the original demo. */
-export const positiveIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const positiveIdSchema = z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER));
 
 export function isValidStreamId(streamId: string): boolean {
   return STREAM_ID_PATTERN.test(streamId);

@@ -1,23 +1,21 @@
-import { z } from "zod";
-import { articleLinesSchema, customerSchema } from "./order-events.js";
-import { orderNumberSchema, positiveIdSchema } from "./identifiers.js";
 import type { ArticleLine, Customer } from "./order-events.js";
-
-const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
+import { orderNumberSchema, positiveIdSchema } from "./identifiers.js";
+import { articleLinesSchema, customerSchema } from "./order-events.js";
+import { isoTime, text, z } from "./schema.js";
 
 /** Body of POST /api/orders: OrderRequested data, orderNumber optional. */
 export const placeOrderBodySchema = z.strictObject({
-  orderNumber: orderNumberSchema.optional(),
+  orderNumber: z.optional(orderNumberSchema),
   hubId: positiveIdSchema,
   customer: customerSchema,
-  delivery: z.strictObject({ plannedDeliveryTime: isoTime.optional() }).optional(),
+  delivery: z.optional(z.strictObject({ plannedDeliveryTime: z.optional(isoTime) })),
   articles: articleLinesSchema,
 });
 export const updateArticlesBodySchema = z.strictObject({ articles: articleLinesSchema });
-export const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
-export const startPickingBodySchema = z.strictObject({ pickingStartTime: isoTime.optional() });
-export const dispatchBodySchema = z.strictObject({ pickingEndTime: isoTime.optional(), plannedDeliveryTime: isoTime.optional() });
-export const deliverBodySchema = z.strictObject({ deliveredTime: isoTime.optional() });
+export const cancelBodySchema = z.strictObject({ reason: z.optional(text(500)) });
+export const startPickingBodySchema = z.strictObject({ pickingStartTime: z.optional(isoTime) });
+export const dispatchBodySchema = z.strictObject({ pickingEndTime: z.optional(isoTime), plannedDeliveryTime: z.optional(isoTime) });
+export const deliverBodySchema = z.strictObject({ deliveredTime: z.optional(isoTime) });
 export const emptyBodySchema = z.strictObject({});
 
 /** Commands carry everything the decider needs, the time included: the decider reads no clock. */

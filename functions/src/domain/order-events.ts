@@ -1,57 +1,44 @@
-import { z } from "zod";
 import { orderNumberSchema, positiveIdSchema } from "./identifiers.js";
+import { formatIssues, isoTime, text, z } from "./schema.js";
 
 /**
  * The seven order events, schema version 1. Field names follow the original demo's messages
- * (see shared reference: orders-domain.md); times are ISO 8601 strings supplied by the caller.
+ * (see the shared reference orders-domain.md); times are ISO 8601 strings supplied by the caller.
  */
 
-const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
-const boundedText = (max: number) => z.string().trim().min(1).max(max);
-
 export const articleLineSchema = z.strictObject({
-  article: boundedText(200),
-  quantity: z.number().int().positive().max(10_000),
-  price: z.number().nonnegative().max(1_000_000),
+  article: text(200),
+  quantity: z.int().check(z.positive(), z.maximum(10_000)),
+  price: z.number().check(z.nonnegative(), z.maximum(1_000_000)),
 });
 export type ArticleLine = z.infer<typeof articleLineSchema>;
 
 /** 1 to 100 lines, each article at most once so that quantities per article are unambiguous. */
 export const articleLinesSchema = z
   .array(articleLineSchema)
-  .min(1)
-  .max(100)
-  .refine((lines) => new Set(lines.map((l) => l.article)).size === lines.length, "each article may appear only once");
+  .check(
+    z.minLength(1),
+    z.maxLength(100),
+    z.refine((lines) => new Set(lines.map((l) => l.article)).size === lines.length, "each article may appear only once"),
+  );
 
-export const deliveryAddressSchema = z.strictObject({
-  name: boundedText(200),
-  street: boundedText(200),
-  city: boundedText(100),
-  zipCode: boundedText(20),
-});
+export const deliveryAddressSchema = z.strictObject({ name: text(200), street: text(200), city: text(100), zipCode: text(20) });
 
-export const customerSchema = z.strictObject({
-  customerId: positiveIdSchema,
-  deliveryAddress: deliveryAddressSchema,
-});
+export const customerSchema = z.strictObject({ customerId: positiveIdSchema, deliveryAddress: deliveryAddressSchema });
 export type Customer = z.infer<typeof customerSchema>;
 
 export const orderRequestedSchema = z.strictObject({
   orderNumber: orderNumberSchema,
   hubId: positiveIdSchema,
   customer: customerSchema,
-  delivery: z.strictObject({ plannedDeliveryTime: isoTime.optional() }).optional(),
+  delivery: z.optional(z.strictObject({ plannedDeliveryTime: z.optional(isoTime) })),
   articles: articleLinesSchema,
 });
 export const orderAcceptedSchema = z.strictObject({ orderNumber: orderNumberSchema });
 export const orderArticlesUpdatedSchema = z.strictObject({ orderNumber: orderNumberSchema, articles: articleLinesSchema });
-export const orderCancelledSchema = z.strictObject({ orderNumber: orderNumberSchema, reason: boundedText(500).optional() });
+export const orderCancelledSchema = z.strictObject({ orderNumber: orderNumberSchema, reason: z.optional(text(500)) });
 export const orderPickingStartedSchema = z.strictObject({ orderNumber: orderNumberSchema, pickingStartTime: isoTime });
-export const orderOutForDeliverySchema = z.strictObject({
-  orderNumber: orderNumberSchema,
-  pickingEndTime: isoTime,
-  plannedDeliveryTime: isoTime.optional(),
-});
+export const orderOutForDeliverySchema = z.strictObject({ orderNumber: orderNumberSchema, pickingEndTime: isoTime, plannedDeliveryTime: z.optional(isoTime) });
 export const orderDeliveredSchema = z.strictObject({ orderNumber: orderNumberSchema, deliveredTime: isoTime });
 
 /** Every known event type and the schema its data must satisfy. */
@@ -84,13 +71,6 @@ export type EventValidation = { ok: true; event: OrderEvent } | { ok: false; rea
 export function validateOrderEvent(type: string, data: unknown): EventValidation {
   if (!isOrderEventType(type)) return { ok: false, reason: `unknown event type '${type}'` };
   const parsed = orderEventSchemas[type].safeParse(data);
-  if (!parsed.success) return { ok: false, reason: `${type}: ${formatZodError(parsed.error)}` };
+  if (!parsed.success) return { ok: false, reason: `${type}: ${formatIssues(parsed.error)}` };
   return { ok: true, event: { type, data: parsed.data } as OrderEvent };
-}
-
-export function formatZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
-    .join("; ");
 }

@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest } from "@azure/functions";
-import type { z } from "zod";
+import type { z } from "../domain/schema.js";
 import type { OrderCommand } from "../domain/order-commands.js";
 import type { PlacedOrder } from "../domain/order-state.js";
 import type { AppDependencies } from "./dependencies.js";
@@ -15,7 +15,7 @@ import {
   startPickingBodySchema,
   updateArticlesBodySchema,
 } from "../domain/order-commands.js";
-import { formatZodError } from "../domain/order-events.js";
+import { formatIssues } from "../domain/schema.js";
 import { json, versionTag } from "./http-responses.js";
 import { readJsonBody } from "./read-json-body.js";
 import { withProblems } from "./with-problems.js";
@@ -35,10 +35,10 @@ function ifMatchOf(request: HttpRequest): number | undefined {
   return Number(match[1]);
 }
 
-async function parseBody<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<z.infer<S>> {
+async function parseBody<S extends z.ZodMiniType>(request: HttpRequest, schema: S): Promise<z.infer<S>> {
   const body = (await readJsonBody(request)) ?? {};
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new Problem("validation-failed", formatZodError(parsed.error));
+  if (!parsed.success) throw new Problem("validation-failed", formatIssues(parsed.error));
   return parsed.data;
 }
 
@@ -77,9 +77,9 @@ export function getOrderHandler(deps: AppDependencies): HttpHandler {
   });
 }
 
-type CommandFactory<S extends z.ZodType> = (orderNumber: string, body: z.infer<S>, now: string) => OrderCommand;
+type CommandFactory<S extends z.ZodMiniType> = (orderNumber: string, body: z.infer<S>, now: string) => OrderCommand;
 
-function commandHandler<S extends z.ZodType>(deps: AppDependencies, schema: S, toCommand: CommandFactory<S>): HttpHandler {
+function commandHandler<S extends z.ZodMiniType>(deps: AppDependencies, schema: S, toCommand: CommandFactory<S>): HttpHandler {
   return withProblems(deps, async (request) => {
     const orderNumber = orderNumberOf(request);
     const ifMatch = ifMatchOf(request);
