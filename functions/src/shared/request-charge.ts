@@ -1,0 +1,33 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * Request units spent on behalf of one HTTP request or one projector batch. Adapters record
+ * each operation's charge; the handler that opened the meter reports the total, so users can
+ * check the RU model of docs/adr/0006 on a real account.
+ */
+interface Meter {
+  total: number;
+  operations: number;
+}
+
+const meters = new AsyncLocalStorage<Meter>();
+
+export function recordCharge(requestUnits: number | undefined): void {
+  const meter = meters.getStore();
+  if (!meter || requestUnits === undefined || !Number.isFinite(requestUnits)) return;
+  meter.total += requestUnits;
+  meter.operations++;
+}
+
+export async function measureCharges<T>(work: () => Promise<T>): Promise<{ result: T; requestUnits: number; operations: number }> {
+  const meter: Meter = { total: 0, operations: 0 };
+  const result = await meters.run(meter, work);
+  return { result, requestUnits: Math.round(meter.total * 100) / 100, operations: meter.operations };
+}
+
+/** Like measureCharges, but the meter is read even when the work throws. */
+export async function measureChargesSettled<T>(work: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; requestUnits: number; operations: number }> {
+  const meter: Meter = { total: 0, operations: 0 };
+  const outcome = await meters.run(meter, () => work().then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
+  return { outcome, requestUnits: Math.round(meter.total * 100) / 100, operations: meter.operations };
+}

@@ -1,0 +1,79 @@
+import { CosmosClient, type Container, type Database } from "@azure/cosmos";
+import { createHttpServer } from "@vercel/cosmosdb-server";
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ContainerDefinition } from "../../functions/src/eventstore/cosmos/container-definitions.js";
+import { CONTAINERS, indexingPolicyOf } from "../../functions/src/eventstore/cosmos/container-definitions.js";
+
+/**
+ * A Cosmos endpoint for tests: the real one named by COSMOS_ENDPOINT (with COSMOS_KEY; the
+ * emulator's well-known key in CI), else @vercel/cosmosdb-server started in this process.
+ */
+export interface CosmosTestEndpoint {
+  readonly real: boolean;
+  readonly endpoint: string;
+  readonly client: CosmosClient;
+  /** A fresh database with the product's containers. */
+  createDatabase(): Promise<{ database: Database; containers: Record<keyof typeof CONTAINERS, Container> }>;
+  close(): Promise<void>;
+}
+
+export const REAL_COSMOS = process.env.COSMOS_ENDPOINT !== undefined && process.env.COSMOS_ENDPOINT !== "";
+
+export function clientFor(endpoint: string, key: string, real: boolean): CosmosClient {
+  return new CosmosClient({
+    endpoint,
+    key,
+    connectionPolicy: { enableEndpointDiscovery: real, requestTimeout: 10_000, retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 } },
+  });
+}
+
+export async function createContainer(database: Database, definition: ContainerDefinition, id = definition.id): Promise<Container> {
+  const { container } = await database.containers.createIfNotExists({
+    id,
+    partitionKey: { paths: [definition.partitionKeyPath] },
+    indexingPolicy: indexingPolicyOf(definition),
+    ...(definition.uniqueKeyPaths.length > 0 ? { uniqueKeyPolicy: { uniqueKeys: [{ paths: [...definition.uniqueKeyPaths] }] } } : {}),
+  });
+  return container;
+}
+
+export async function startCosmosTestEndpoint(): Promise<CosmosTestEndpoint> {
+  let server: Server | undefined;
+  let endpoint: string;
+  let key: string;
+  if (REAL_COSMOS) {
+    endpoint = process.env.COSMOS_ENDPOINT ?? "";
+    key = process.env.COSMOS_KEY ?? "";
+  } else {
+    const local = createHttpServer();
+    server = local;
+    await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(local.address() as AddressInfo).port}`;
+    key = Buffer.from("cosmosdb-server accepts any key").toString("base64");
+  }
+  const client = clientFor(endpoint, key, REAL_COSMOS);
+  const databases: Database[] = [];
+  return {
+    real: REAL_COSMOS,
+    endpoint,
+    client,
+    async createDatabase() {
+      const { database } = await client.databases.createIfNotExists({ id: `test-${randomUUID().slice(0, 8)}` });
+      databases.push(database);
+      const entries = await Promise.all(Object.entries(CONTAINERS).map(async ([name, definition]) => [name, await createContainer(database, definition)] as const));
+      return { database, containers: Object.fromEntries(entries) as Record<keyof typeof CONTAINERS, Container> };
+    },
+    async close() {
+      if (REAL_COSMOS) await Promise.all(databases.map((d) => d.delete().catch(() => undefined)));
+      client.dispose();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server?.close(() => {
+          resolve();
+        }));
+      }
+    },
+  };
+}
