@@ -1,0 +1,70 @@
+import type { InvocationContext } from "@azure/functions";
+import type { EventStore, RecordedEvent } from "../eventstore/event-store.js";
+import type { DeadLetterStore } from "../projections/dead-letters.js";
+import type { ViewStore } from "../projections/view-store.js";
+import type { EventDocument } from "../eventstore/cosmos/event-document.js";
+import { fromEventDocument } from "../eventstore/cosmos/event-document.js";
+import { projectBatch } from "../projections/projection-engine.js";
+import { PreconditionFailedError } from "../projections/view-store.js";
+import { PROJECTOR_STATUS_KEY } from "../projections/view-keys.js";
+import { measureChargesSettled } from "../shared/request-charge.js";
+
+export interface ProjectorStatus {
+  readonly lastBatchAt: string;
+  /** recordedAt of the newest event in the last batch. */
+  readonly lastEventRecordedAt: string;
+  /** Time from that event's append to the end of its projection. */
+  readonly lagMs: number;
+  readonly lastBatchSize: number;
+}
+
+export interface ProjectorPorts {
+  readonly views: ViewStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly events: Pick<EventStore, "read">;
+  readonly now: () => Date;
+}
+
+function isEventDocument(value: unknown): value is EventDocument {
+  const d = value as Partial<EventDocument> | null;
+  return typeof d?.streamId === "string" && typeof d.version === "number" && Number.isInteger(d.version) && d.version > 0 && typeof d.type === "string" && typeof d.recordedAt === "string";
+}
+
+/**
+ * The change-feed projector. Throwing fails the invocation, and the trigger's retry policy
+ * (exponential back-off, no limit) delivers the same batch again, so a transient error never
+ * loses a change; poison events never throw, they go to dead letters inside projectBatch.
+ */
+export function createProjectorHandler(ports: ProjectorPorts) {
+  return async (documents: unknown[], context: InvocationContext): Promise<void> => {
+    const events: RecordedEvent[] = [];
+    for (const document of documents) {
+      if (isEventDocument(document)) events.push(fromEventDocument(document));
+      // Only the event store writes to this container; anything else is reported, not hidden.
+      else context.error(`projector: ignoring a change-feed document that is not an event: ${JSON.stringify(document).slice(0, 300)}`);
+    }
+    const { outcome, requestUnits } = await measureChargesSettled(() => projectBatch(events, { ...ports, events: ports.events }));
+    if (outcome.status === "rejected") {
+      context.error(`projector: batch of ${events.length} failed after ${requestUnits} RU; it will be delivered again`, outcome.reason);
+      throw outcome.reason;
+    }
+    const newest = events.reduce<string | undefined>((max, e) => (max === undefined || e.recordedAt > max ? e.recordedAt : max), undefined);
+    const now = ports.now();
+    const lagMs = newest === undefined ? 0 : Math.max(0, now.getTime() - Date.parse(newest));
+    const { applied, duplicates, deadLettered, ignored, writes } = outcome.value;
+    // A stable, parseable line: the projection-lag alert and the workbook query it.
+    context.log(`ProjectionBatch lagMs=${lagMs} events=${events.length} applied=${applied} duplicates=${duplicates} deadLettered=${deadLettered} ignored=${ignored} writes=${writes} requestUnits=${requestUnits}`);
+    if (newest !== undefined) await recordStatus(ports.views, { lastBatchAt: now.toISOString(), lastEventRecordedAt: newest, lagMs, lastBatchSize: events.length }, context);
+  };
+}
+
+/** Best effort: the status is advisory, so a lost race with another instance is fine. */
+async function recordStatus(views: ViewStore, status: ProjectorStatus, context: InvocationContext): Promise<void> {
+  try {
+    const current = await views.get<ProjectorStatus>(PROJECTOR_STATUS_KEY);
+    if (current && current.value.lastEventRecordedAt > status.lastEventRecordedAt) return;
+    await views.put({ key: PROJECTOR_STATUS_KEY, kind: "status", value: status }, current?.etag);
+  } catch (error) {
+    if (!(error instanceof PreconditionFailedError)) context.warn("projector: could not record its status", error);
+  }
+}
