@@ -17,7 +17,12 @@ afterAll(async () => {
 async function cosmosUnderTest() {
   const { database, containers } = await endpoint.createDatabase();
   const store = new CosmosEventStore({ container: containers.events });
-  return { store, dispose: async () => (endpoint.real ? void (await database.delete()) : undefined) };
+  return {
+    store,
+    dispose: async () => {
+      if (endpoint.real) await database.delete();
+    },
+  };
 }
 
 /**

@@ -68,9 +68,10 @@ export async function startCosmosTestEndpoint(): Promise<CosmosTestEndpoint> {
     async close() {
       if (REAL_COSMOS) await Promise.all(databases.map((d) => d.delete().catch(() => undefined)));
       client.dispose();
-      if (server) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server?.close(() => {
+      const local = server;
+      if (local) {
+        local.closeAllConnections();
+        await new Promise<void>((resolve) => local.close(() => {
           resolve();
         }));
       }

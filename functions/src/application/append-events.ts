@@ -26,7 +26,7 @@ const appendRequestSchema = z.strictObject({
   ),
 });
 
-export type AppendRequest = z.input<typeof appendRequestSchema>;
+
 
 /**
  * The store API's append: everything is checked before anything is written, then one atomic

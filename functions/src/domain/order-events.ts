@@ -1,4 +1,5 @@
 import { orderNumberSchema, positiveIdSchema } from "./identifiers.js";
+import type { Infer } from "./schema.js";
 import { formatIssues, isoTime, text, z } from "./schema.js";
 
 /**
@@ -11,7 +12,7 @@ export const articleLineSchema = z.strictObject({
   quantity: z.int().check(z.positive(), z.maximum(10_000)),
   price: z.number().check(z.nonnegative(), z.maximum(1_000_000)),
 });
-export type ArticleLine = z.infer<typeof articleLineSchema>;
+export type ArticleLine = Infer<typeof articleLineSchema>;
 
 /** 1 to 100 lines, each article at most once so that quantities per article are unambiguous. */
 export const articleLinesSchema = z
@@ -25,7 +26,7 @@ export const articleLinesSchema = z
 export const deliveryAddressSchema = z.strictObject({ name: text(200), street: text(200), city: text(100), zipCode: text(20) });
 
 export const customerSchema = z.strictObject({ customerId: positiveIdSchema, deliveryAddress: deliveryAddressSchema });
-export type Customer = z.infer<typeof customerSchema>;
+export type Customer = Infer<typeof customerSchema>;
 
 export const orderRequestedSchema = z.strictObject({
   orderNumber: orderNumberSchema,
@@ -56,7 +57,7 @@ export type OrderEventType = keyof typeof orderEventSchemas;
 export const ORDER_EVENT_TYPES = Object.keys(orderEventSchemas) as OrderEventType[];
 
 export type OrderEvent = {
-  [K in OrderEventType]: { type: K; data: z.infer<(typeof orderEventSchemas)[K]> };
+  [K in OrderEventType]: { type: K; data: Infer<(typeof orderEventSchemas)[K]> };
 }[OrderEventType];
 
 export type OrderEventOf<K extends OrderEventType> = Extract<OrderEvent, { type: K }>;

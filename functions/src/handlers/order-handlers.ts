@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest } from "@azure/functions";
-import type { z } from "../domain/schema.js";
+import type { Infer, Schema } from "../domain/schema.js";
 import type { OrderCommand } from "../domain/order-commands.js";
 import type { PlacedOrder } from "../domain/order-state.js";
 import type { AppDependencies } from "./dependencies.js";
@@ -35,7 +35,7 @@ function ifMatchOf(request: HttpRequest): number | undefined {
   return Number(match[1]);
 }
 
-async function parseBody<S extends z.ZodMiniType>(request: HttpRequest, schema: S): Promise<z.infer<S>> {
+async function parseBody<S extends Schema>(request: HttpRequest, schema: S): Promise<Infer<S>> {
   const body = (await readJsonBody(request)) ?? {};
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new Problem("validation-failed", formatIssues(parsed.error));
@@ -77,9 +77,9 @@ export function getOrderHandler(deps: AppDependencies): HttpHandler {
   });
 }
 
-type CommandFactory<S extends z.ZodMiniType> = (orderNumber: string, body: z.infer<S>, now: string) => OrderCommand;
+type CommandFactory<S extends Schema> = (orderNumber: string, body: Infer<S>, now: string) => OrderCommand;
 
-function commandHandler<S extends z.ZodMiniType>(deps: AppDependencies, schema: S, toCommand: CommandFactory<S>): HttpHandler {
+function commandHandler<S extends Schema>(deps: AppDependencies, schema: S, toCommand: CommandFactory<S>): HttpHandler {
   return withProblems(deps, async (request) => {
     const orderNumber = orderNumberOf(request);
     const ifMatch = ifMatchOf(request);
