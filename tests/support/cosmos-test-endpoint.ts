@@ -1,5 +1,5 @@
 import { CosmosClient, type Container, type Database } from "@azure/cosmos";
-import { createHttpServer } from "@vercel/cosmosdb-server";
+import { createHttpServer, createHttpsServer } from "@vercel/cosmosdb-server";
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,7 +39,11 @@ export async function createContainer(database: Database, definition: ContainerD
   return container;
 }
 
-export async function startCosmosTestEndpoint(): Promise<CosmosTestEndpoint> {
+/**
+ * `tls`: serve cosmosdb-server over HTTPS, which Entra (bearer) authentication requires. Its
+ * bundled certificate has expired, so the caller must accept that in its own test process.
+ */
+export async function startCosmosTestEndpoint(options: { tls?: boolean } = {}): Promise<CosmosTestEndpoint> {
   let server: Server | undefined;
   let endpoint: string;
   let key: string;
@@ -47,13 +51,13 @@ export async function startCosmosTestEndpoint(): Promise<CosmosTestEndpoint> {
     endpoint = process.env.COSMOS_ENDPOINT ?? "";
     key = process.env.COSMOS_KEY ?? "";
   } else {
-    const local = createHttpServer();
+    const local = options.tls === true ? createHttpsServer() : createHttpServer();
     server = local;
     await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
-    endpoint = `http://127.0.0.1:${(local.address() as AddressInfo).port}`;
+    endpoint = `${options.tls === true ? "https" : "http"}://127.0.0.1:${(local.address() as AddressInfo).port}`;
     key = Buffer.from("cosmosdb-server accepts any key").toString("base64");
   }
-  const client = clientFor(endpoint, key, REAL_COSMOS);
+  const client = clientFor(endpoint, key, REAL_COSMOS || options.tls === true);
   const databases: Database[] = [];
   return {
     real: REAL_COSMOS,

@@ -1,0 +1,166 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BuildResult } from "../../scripts/build-functions.js";
+import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
+import type { EmulatedWorker } from "../support/emulated-functions-worker.js";
+import { BUNDLE_BUDGET_BYTES, buildFunctions } from "../../scripts/build-functions.js";
+import { startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
+import { loadUnderEmulatedWorker } from "../support/emulated-functions-worker.js";
+import { requestedData } from "../support/orders.js";
+
+let built: BuildResult;
+let outDir: string;
+let cosmos: CosmosTestEndpoint;
+let identity: Server;
+const tokenRequests: { url: string; header: string | undefined }[] = [];
+let worker: EmulatedWorker;
+let databaseId: string;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), "es-bundle-"));
+  built = await buildFunctions(outDir);
+  // Bearer tokens go only over TLS; cosmosdb-server's certificate has expired. This test file
+  // runs in its own process, so accepting that certificate here touches nothing else.
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+  cosmos = await startCosmosTestEndpoint({ tls: true });
+  const { database } = await cosmos.createDatabase();
+  databaseId = database.id;
+  // A stand-in for the Functions host's managed identity endpoint.
+  identity = createServer((request, response) => {
+    tokenRequests.push({ url: request.url ?? "", header: request.headers["x-identity-header"] as string | undefined });
+    response.setHeader("content-type", "application/json");
+    response.end(JSON.stringify({ access_token: "token-from-managed-identity", expires_on: String(Math.floor(Date.now() / 1000) + 3600), token_type: "Bearer" }));
+  });
+  await new Promise<void>((resolve) => identity.listen(0, "127.0.0.1", resolve));
+  Object.assign(process.env, {
+    COSMOS__accountEndpoint: cosmos.endpoint,
+    COSMOS__credential: "managedidentity",
+    COSMOS__clientId: "00000000-0000-0000-0000-0000000000c1",
+    COSMOS_DATABASE: databaseId,
+    IDENTITY_ENDPOINT: `http://127.0.0.1:${(identity.address() as AddressInfo).port}/msi/token`,
+    IDENTITY_HEADER: "identity-secret",
+  });
+  worker = loadUnderEmulatedWorker(join(built.folder, "main.js"));
+});
+
+afterAll(async () => {
+  await cosmos.close();
+  await new Promise((resolve) => identity.close(resolve));
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+const EXPECTED_ROUTES: [string, string, string][] = [
+  ["appendEvents", "POST", "streams/{streamId}/events"],
+  ["readStream", "GET", "streams/{streamId}/events"],
+  ["placeOrder", "POST", "orders"],
+  ["getOrder", "GET", "orders/{orderNumber}"],
+  ["acceptOrder", "POST", "orders/{orderNumber}/accept"],
+  ["updateOrderArticles", "PUT", "orders/{orderNumber}/articles"],
+  ["startPicking", "POST", "orders/{orderNumber}/start-picking"],
+  ["dispatchOrder", "POST", "orders/{orderNumber}/dispatch"],
+  ["deliverOrder", "POST", "orders/{orderNumber}/deliver"],
+  ["cancelOrder", "POST", "orders/{orderNumber}/cancel"],
+  ["getCustomerView", "GET", "views/customers/{customerId}"],
+  ["getTopCustomers", "GET", "views/customers"],
+  ["getHubDayView", "GET", "views/hubs/{hubId}/days/{day}"],
+  ["getOrderView", "GET", "views/orders/{orderNumber}"],
+  ["health", "GET", "health"],
+];
+
+function triggerOf(name: string): [string, Record<string, unknown>] {
+  const bindings = worker.functions.get(name)?.metadata.bindings ?? {};
+  const entry = Object.entries(bindings).find(([, b]) => String(b.type).endsWith("Trigger"));
+  if (!entry) throw new Error(`${name} has no trigger`);
+  return entry;
+}
+
+async function invokeHttp(name: string, method: string, url: string, params: Record<string, string>, body?: unknown) {
+  const [bindingName] = triggerOf(name);
+  const http = {
+    method,
+    url,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    params,
+    query: Object.fromEntries(new URL(url).searchParams),
+    ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
+  };
+  const response = await worker.invoke(name, [{ name: bindingName, data: { http } }]);
+  const rpc = response.returnValue?.http;
+  const text = Buffer.from(rpc?.body?.bytes ?? new Uint8Array()).toString("utf8");
+  return { status: Number(rpc?.statusCode), headers: rpc?.headers ?? {}, body: text === "" ? undefined : JSON.parse(text) };
+}
+
+describe("the Functions bundle", () => {
+  it("is one CommonJS file within budget, with no node_modules needed, and a reproducible zip", async () => {
+    expect(built.bundleBytes).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
+    const main = readFileSync(join(built.folder, "main.js"), "utf8");
+    expect(main).toContain('require("@azure/functions-core")');
+    expect(JSON.parse(readFileSync(join(built.folder, "package.json"), "utf8"))).toMatchObject({ main: "main.js", type: "commonjs" });
+    expect(JSON.parse(readFileSync(join(built.folder, "host.json"), "utf8"))).toMatchObject({ version: "2.0", extensionBundle: { id: "Microsoft.Azure.Functions.ExtensionBundle", version: "[4.*, 5.0.0)" } });
+    const again = await buildFunctions(mkdtempSync(join(tmpdir(), "es-bundle-again-")));
+    expect(again.sha256).toBe(built.sha256);
+  });
+
+  it("registers every HTTP route with its method, auth level and an http output", () => {
+    expect([...worker.functions.keys()].sort()).toEqual([...EXPECTED_ROUTES.map(([name]) => name), "projectViews"].sort());
+    for (const [name, method, route] of EXPECTED_ROUTES) {
+      const [, trigger] = triggerOf(name);
+      expect(trigger, name).toMatchObject({ type: "httpTrigger", direction: "in", route, methods: [method], authLevel: name === "health" ? "anonymous" : "function" });
+      const output = Object.values(worker.functions.get(name)?.metadata.bindings ?? {}).find((b) => b.direction === "out");
+      expect(output, name).toMatchObject({ type: "http" });
+    }
+  });
+
+  it("registers the change-feed projector with leases, no container creation, a short poll and an unlimited retry", () => {
+    const [, trigger] = triggerOf("projectViews");
+    expect(trigger).toMatchObject({
+      type: "cosmosDBTrigger",
+      direction: "in",
+      connection: "COSMOS",
+      databaseName: databaseId,
+      containerName: "events",
+      leaseContainerName: "leases",
+      leaseContainerPrefix: "views-",
+      createLeaseContainerIfNotExists: false,
+      startFromBeginning: true,
+    });
+    expect(trigger.feedPollDelay).toBeLessThanOrEqual(500);
+    expect(trigger.maxItemsPerInvocation).toBeGreaterThan(0);
+    expect(worker.functions.get("projectViews")?.metadata.retryOptions).toMatchObject({ retryStrategy: "exponentialBackoff", maxRetryCount: -1 });
+  });
+
+  it("appends through the HTTP function with a managed identity token, projects through the trigger, serves the view", async () => {
+    const orderNumber = "bundle-1";
+    const appended = await invokeHttp("appendEvents", "POST", `http://localhost/api/streams/order-${orderNumber}/events`, { streamId: `order-${orderNumber}` }, {
+      expectedVersion: "no_stream",
+      events: [
+        { type: "OrderRequested", data: requestedData(orderNumber, 50077, 10007) },
+        { type: "OrderAccepted", data: { orderNumber } },
+      ],
+    });
+    expect(appended.status).toBe(201);
+    expect(appended.body).toMatchObject({ streamId: `order-${orderNumber}`, firstVersion: 1, lastVersion: 2 });
+    expect(Number(appended.headers["x-request-charge"])).toBeGreaterThan(0);
+    expect(tokenRequests.length).toBeGreaterThan(0);
+    expect(tokenRequests[0]?.header).toBe("identity-secret");
+    expect(tokenRequests[0]?.url).toContain("client_id=00000000-0000-0000-0000-0000000000c1");
+    expect(new URL(tokenRequests[0]?.url ?? "", "http://x").searchParams.get("resource")).toMatch(/^https:\/\//);
+
+    // The change feed hands the projector the stored documents, system fields and all.
+    const { resources } = await cosmos.client.database(databaseId).container("events").items.query({ query: "SELECT * FROM c" }).fetchAll();
+    const [projector] = triggerOf("projectViews");
+    await worker.invoke("projectViews", [{ name: projector, data: { json: JSON.stringify(resources) } }]);
+    expect(worker.logs.some((l) => /ProjectionBatch lagMs=\d+ events=2 applied=2/.test(l))).toBe(true);
+
+    const view = await invokeHttp("getOrderView", "GET", `http://localhost/api/views/orders/${orderNumber}`, { orderNumber });
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ orderNumber, status: "ACCEPTED", customerId: 50077, hubId: 10007, version: 2 });
+    const health = await invokeHttp("health", "GET", "http://localhost/api/health", {});
+    expect(health.body).toMatchObject({ store: "cosmos", views: "cosmos", deadLetters: 0 });
+    expect(health.body.projection.lagMs).toBeGreaterThanOrEqual(0);
+  });
+});
