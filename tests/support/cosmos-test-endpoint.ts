@@ -1,9 +1,10 @@
-import { CosmosClient, type Container, type Database } from "@azure/cosmos";
+import type { Container, CosmosClient, Database } from "@azure/cosmos";
 import { createHttpServer, createHttpsServer } from "@vercel/cosmosdb-server";
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ContainerDefinition } from "../../functions/src/eventstore/cosmos/container-definitions.js";
+import { createCosmosClient } from "../../functions/src/eventstore/cosmos/cosmos-client.js";
 import { CONTAINERS, indexingPolicyOf } from "../../functions/src/eventstore/cosmos/container-definitions.js";
 
 /**
@@ -13,6 +14,7 @@ import { CONTAINERS, indexingPolicyOf } from "../../functions/src/eventstore/cos
 export interface CosmosTestEndpoint {
   readonly real: boolean;
   readonly endpoint: string;
+  readonly key: string;
   readonly client: CosmosClient;
   /** A fresh database with the product's containers. */
   createDatabase(): Promise<{ database: Database; containers: Record<keyof typeof CONTAINERS, Container> }>;
@@ -21,12 +23,8 @@ export interface CosmosTestEndpoint {
 
 export const REAL_COSMOS = process.env.COSMOS_ENDPOINT !== undefined && process.env.COSMOS_ENDPOINT !== "";
 
-export function clientFor(endpoint: string, key: string, real: boolean): CosmosClient {
-  return new CosmosClient({
-    endpoint,
-    key,
-    connectionPolicy: { enableEndpointDiscovery: real, requestTimeout: 10_000, retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 } },
-  });
+export function clientFor(endpoint: string, key: string, requestTimeoutMs = 10_000): CosmosClient {
+  return createCosmosClient(endpoint, { key }, requestTimeoutMs);
 }
 
 export async function createContainer(database: Database, definition: ContainerDefinition, id = definition.id): Promise<Container> {
@@ -57,11 +55,12 @@ export async function startCosmosTestEndpoint(options: { tls?: boolean } = {}): 
     endpoint = `${options.tls === true ? "https" : "http"}://127.0.0.1:${(local.address() as AddressInfo).port}`;
     key = Buffer.from("cosmosdb-server accepts any key").toString("base64");
   }
-  const client = clientFor(endpoint, key, REAL_COSMOS || options.tls === true);
+  const client = clientFor(endpoint, key);
   const databases: Database[] = [];
   return {
     real: REAL_COSMOS,
     endpoint,
+    key,
     client,
     async createDatabase() {
       const { database } = await client.databases.createIfNotExists({ id: `test-${randomUUID().slice(0, 8)}` });

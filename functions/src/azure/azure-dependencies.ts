@@ -3,16 +3,16 @@ import type { AppDependencies, ProjectionHealth } from "../handlers/dependencies
 import type { ProjectorPorts, ProjectorStatus } from "./projector-handler.js";
 import type { AzureConfig } from "./azure-config.js";
 import { CONTAINERS } from "../eventstore/cosmos/container-definitions.js";
+import { createCosmosClient } from "../eventstore/cosmos/cosmos-client.js";
 import { CosmosEventStore } from "../eventstore/cosmos/cosmos-event-store.js";
 import { CosmosDeadLetters } from "../projections/cosmos/cosmos-dead-letters.js";
 import { CosmosViewStore } from "../projections/cosmos/cosmos-view-store.js";
 import { PROJECTOR_STATUS_KEY } from "../projections/view-keys.js";
-import { createCosmosClient } from "./cosmos-client.js";
 import { ManagedIdentityCredential } from "./managed-identity-credential.js";
 
 /** The Azure runtime's adapters, built once per process from the app settings. */
 export function createAzureDependencies(config: AzureConfig): { app: AppDependencies; projector: ProjectorPorts } {
-  const client = createCosmosClient(config.cosmosEndpoint, new ManagedIdentityCredential({ clientId: config.cosmosClientId }), config.requestTimeoutMs);
+  const client = createCosmosClient(config.cosmosEndpoint, { credential: new ManagedIdentityCredential({ clientId: config.cosmosClientId }) }, config.requestTimeoutMs);
   const database = client.database(config.databaseName);
   const events = new CosmosEventStore({ container: database.container(CONTAINERS.events.id) });
   const views = new CosmosViewStore(database.container(CONTAINERS.views.id));

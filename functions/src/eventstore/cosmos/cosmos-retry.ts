@@ -1,4 +1,5 @@
 import { StoreUnavailableError } from "../errors.js";
+import { withOriginalFailure } from "./cosmos-client.js";
 
 export interface RetryPolicy {
   /** Attempts in all, the first included; default 5. */
@@ -55,7 +56,7 @@ export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPol
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await operation();
+      return await withOriginalFailure(operation);
     } catch (error) {
       const { retryable, retryAfterMs } = classify(error);
       if (!retryable) throw error;
