@@ -26,7 +26,9 @@ beforeAll(async () => {
   // Bearer tokens go only over TLS; cosmosdb-server's certificate has expired. This test file
   // runs in its own process, so accepting that certificate here touches nothing else.
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
-  cosmos = await startCosmosTestEndpoint({ tls: true });
+  // The app authenticates with Entra tokens, which an emulator's key-only endpoint does not take:
+  // this test always runs on the in-process server.
+  cosmos = await startCosmosTestEndpoint({ tls: true, local: true });
   const { database } = await cosmos.createDatabase();
   databaseId = database.id;
   // A stand-in for the Functions host's managed identity endpoint.

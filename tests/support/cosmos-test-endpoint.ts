@@ -41,11 +41,12 @@ export async function createContainer(database: Database, definition: ContainerD
  * `tls`: serve cosmosdb-server over HTTPS, which Entra (bearer) authentication requires. Its
  * bundled certificate has expired, so the caller must accept that in its own test process.
  */
-export async function startCosmosTestEndpoint(options: { tls?: boolean } = {}): Promise<CosmosTestEndpoint> {
+export async function startCosmosTestEndpoint(options: { tls?: boolean; /** always cosmosdb-server, even with COSMOS_ENDPOINT */ local?: boolean } = {}): Promise<CosmosTestEndpoint> {
   let server: Server | undefined;
   let endpoint: string;
   let key: string;
-  if (REAL_COSMOS) {
+  const real = REAL_COSMOS && options.local !== true;
+  if (real) {
     endpoint = process.env.COSMOS_ENDPOINT ?? "";
     key = process.env.COSMOS_KEY ?? "";
   } else {
@@ -58,7 +59,7 @@ export async function startCosmosTestEndpoint(options: { tls?: boolean } = {}): 
   const client = clientFor(endpoint, key);
   const databases: Database[] = [];
   return {
-    real: REAL_COSMOS,
+    real,
     endpoint,
     key,
     client,
@@ -69,7 +70,7 @@ export async function startCosmosTestEndpoint(options: { tls?: boolean } = {}): 
       return { database, containers: Object.fromEntries(entries) as Record<keyof typeof CONTAINERS, Container> };
     },
     async close() {
-      if (REAL_COSMOS) await Promise.all(databases.map((d) => d.delete().catch(() => undefined)));
+      if (real) await Promise.all(databases.map((d) => d.delete().catch(() => undefined)));
       client.dispose();
       const local = server;
       if (local) {
