@@ -1,0 +1,90 @@
+import * as cosmosdb from "@pulumi/azure-native/cosmosdb/index.js";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config.js";
+import { CONTAINERS, indexingPolicyOf } from "../../functions/src/eventstore/cosmos/container-definitions.js";
+
+export interface EventStoreDatabaseArgs {
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly config: StackConfig;
+  readonly tags: Record<string, string>;
+}
+
+export const DATABASE_NAME = "eventstore";
+
+/**
+ * The Cosmos DB account, database and containers of the event store. Local (key) auth is off,
+ * so the only way in is Entra ID with a data-plane role; key-based metadata writes are off too,
+ * so containers change only through the control plane (this program).
+ */
+export class EventStoreDatabase extends pulumi.ComponentResource {
+  readonly account: cosmosdb.DatabaseAccount;
+  readonly database: cosmosdb.SqlResourceSqlDatabase;
+  readonly containers: Record<keyof typeof CONTAINERS, cosmosdb.SqlResourceSqlContainer>;
+  readonly endpoint: pulumi.Output<string>;
+  readonly databaseName = DATABASE_NAME;
+
+  constructor(name: string, args: EventStoreDatabaseArgs, options: pulumi.ComponentResourceOptions = {}) {
+    super("eventsourcing:azure:EventStoreDatabase", name, {}, options);
+    const { config, tags, resourceGroupName } = args;
+    const serverless = config.cosmosThroughput === "serverless";
+    const regions = [config.location, ...(config.cosmosSecondaryLocation === undefined ? [] : [config.cosmosSecondaryLocation])];
+
+    this.account = new cosmosdb.DatabaseAccount(
+      `${name}-account`,
+      {
+        resourceGroupName,
+        location: config.location,
+        kind: "GlobalDocumentDB",
+        databaseAccountOfferType: "Standard",
+        locations: regions.map((locationName, failoverPriority) => ({ locationName, failoverPriority, isZoneRedundant: config.cosmosZoneRedundant })),
+        enableAutomaticFailover: regions.length > 1,
+        consistencyPolicy: { defaultConsistencyLevel: "Session" },
+        capabilities: serverless ? [{ name: "EnableServerless" }] : [],
+        disableLocalAuth: true,
+        disableKeyBasedMetadataWriteAccess: true,
+        minimalTlsVersion: "Tls12",
+        backupPolicy: { type: "Continuous", continuousModeProperties: { tier: config.cosmosBackupTier } },
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.database = new cosmosdb.SqlResourceSqlDatabase(
+      `${name}-database`,
+      {
+        resourceGroupName,
+        accountName: this.account.name,
+        databaseName: DATABASE_NAME,
+        resource: { id: DATABASE_NAME },
+        // Serverless accounts take no throughput; autoscale is shared by the containers.
+        ...(serverless ? {} : { options: { autoscaleSettings: { maxThroughput: config.cosmosAutoscaleMaxThroughput } } }),
+        tags,
+      },
+      { parent: this },
+    );
+
+    const container = (key: keyof typeof CONTAINERS) => {
+      const definition = CONTAINERS[key];
+      return new cosmosdb.SqlResourceSqlContainer(
+        `${name}-${definition.id}`,
+        {
+          resourceGroupName,
+          accountName: this.account.name,
+          databaseName: this.database.name,
+          containerName: definition.id,
+          resource: {
+            id: definition.id,
+            partitionKey: { paths: [definition.partitionKeyPath], kind: "Hash", version: 2 },
+            indexingPolicy: indexingPolicyOf(definition),
+            ...(definition.uniqueKeyPaths.length > 0 ? { uniqueKeyPolicy: { uniqueKeys: [{ paths: [...definition.uniqueKeyPaths] }] } } : {}),
+          },
+          tags,
+        },
+        { parent: this },
+      );
+    };
+    this.containers = { events: container("events"), views: container("views"), deadLetters: container("deadLetters"), leases: container("leases") };
+    this.endpoint = this.account.documentEndpoint;
+    this.registerOutputs({ accountName: this.account.name, endpoint: this.endpoint, databaseName: DATABASE_NAME });
+  }
+}

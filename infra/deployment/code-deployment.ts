@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as DeployRunner from "./deploy-runner.js";
+import type { CodeDeploymentInputs, CodeDeploymentOutputs, RunnerOverrides } from "./deploy-runner.js";
+
+/**
+ * The runner is loaded when the provider runs, through tsx, rather than captured: Pulumi
+ * serializes a dynamic provider's functions into the state, and a closure that holds only two
+ * absolute URLs serializes reliably where a module graph does not.
+ */
+const RUNNER_URL = new URL("./deploy-runner.ts", import.meta.url).href;
+const TSX_API_URL = import.meta.resolve("tsx/esm/api");
+
+/**
+ * A dynamic provider that deploys the functions zip with one-deploy. It redeploys only when
+ * the zip's sha256 (or the app) changes, waits for the deployment and fails with its reason.
+ * Deleting does nothing: the code goes with the app.
+ */
+export function createOneDeployProvider(overrides?: RunnerOverrides): pulumi.dynamic.ResourceProvider<CodeDeploymentInputs, CodeDeploymentOutputs> {
+  const runner = async () => {
+    // A native import() the serializer and test runners leave alone: no module system captured.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed body, no user input
+    const nativeImport = new Function("url", "return import(url)") as (url: string) => Promise<{ tsImport: (url: string, parent: string) => Promise<unknown> }>;
+    const { tsImport } = await nativeImport(TSX_API_URL);
+    return (await tsImport(RUNNER_URL, RUNNER_URL)) as typeof DeployRunner;
+  };
+  return {
+    diff(_id, olds, news) {
+      const changed = (["zipSha256", "scmHostName", "appId"] as const).filter((key) => olds[key] !== news[key]);
+      return Promise.resolve({ changes: changed.length > 0, replaces: [], deleteBeforeReplace: false });
+    },
+    async create(inputs) {
+      const outs = await (await runner()).deploy(inputs, overrides);
+      return { id: `${inputs.appId}/deployments/${inputs.zipSha256.slice(0, 16)}`, outs };
+    },
+    async update(_id, _olds, news) {
+      return { outs: await (await runner()).deploy(news, overrides) };
+    },
+    delete() {
+      return Promise.resolve();
+    },
+  };
+}
+
+export interface CodeDeploymentArgs {
+  readonly appId: pulumi.Input<string>;
+  readonly scmHostName: pulumi.Input<string>;
+  readonly zipPath: pulumi.Input<string>;
+  readonly zipSha256: pulumi.Input<string>;
+}
+
+export class CodeDeployment extends pulumi.dynamic.Resource {
+  declare readonly deploymentId: pulumi.Output<string>;
+  declare readonly deployedAt: pulumi.Output<string>;
+
+  constructor(name: string, args: CodeDeploymentArgs, options: pulumi.CustomResourceOptions = {}) {
+    super(createOneDeployProvider(), name, { ...args, deploymentId: undefined, deployedAt: undefined, durationMs: undefined }, options, "eventsourcing-azure", "CodeDeployment");
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * One stack of the event store on Azure. This file only wires the components; each concern
+ * (database, app, access, telemetry, alerts, code) is its own ComponentResource.
+ */
+import * as resources from "@pulumi/azure-native/resources/index.js";
+import * as web from "@pulumi/azure-native/web/index.js";
+import * as pulumi from "@pulumi/pulumi";
+import { buildFunctions } from "../scripts/build-functions.js";
+import { Access } from "./components/access.js";
+import { Alerting } from "./components/alerting.js";
+import { EventStoreDatabase } from "./components/event-store-database.js";
+import { FunctionsApp } from "./components/functions-app.js";
+import { FunctionsCode } from "./components/functions-code.js";
+import { Monitoring } from "./components/monitoring.js";
+import { readStackConfig, tagsOf } from "./config.js";
+
+const config = readStackConfig();
+const tags = tagsOf(config);
+// Stack names may hold capitals or underscores (an attendee's name); Azure names may not.
+const name = `es-${config.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 16)}`;
+
+const group = new resources.ResourceGroup(`${name}-rg`, { location: config.location, tags });
+const resourceGroupName = group.name;
+
+const monitoring = new Monitoring(`${name}-mon`, { resourceGroupName, config, tags });
+const database = new EventStoreDatabase(`${name}-db`, { resourceGroupName, config, tags });
+const functions = new FunctionsApp(`${name}-fn`, {
+  resourceGroupName,
+  config,
+  tags,
+  cosmosEndpoint: database.endpoint,
+  databaseName: database.databaseName,
+  appInsightsConnectionString: monitoring.appInsights.connectionString,
+});
+const access = new Access(`${name}-access`, {
+  resourceGroupName,
+  principalId: functions.identity.principalId,
+  storageAccountId: functions.storageAccount.id,
+  appInsightsId: monitoring.appInsights.id,
+  cosmosAccountName: database.account.name,
+  cosmosAccountId: database.account.id,
+});
+const alerting = new Alerting(`${name}-alerts`, {
+  resourceGroupName,
+  config,
+  tags,
+  workspaceId: monitoring.workspace.id,
+  appInsightsId: monitoring.appInsights.id,
+  cosmosAccountId: database.account.id,
+});
+
+if (config.deployCode) {
+  const built = await buildFunctions();
+  void pulumi.log.info(`functions bundle ${(built.bundleBytes / 1024).toFixed(1)} KiB, zip sha256 ${built.sha256}`);
+  // After the grants: the app reads its package from storage with its identity.
+  new FunctionsCode(
+    `${name}-code`,
+    { appId: functions.app.id, scmHostName: functions.scmHostName, zipPath: built.zip, zipSha256: built.sha256 },
+    { dependsOn: [...access.assignments, functions.app] },
+  );
+}
+
+const hostKeys = web.listWebAppHostKeysOutput({ resourceGroupName, name: functions.app.name });
+
+export const resourceGroup = resourceGroupName;
+export const apiBaseUrl = pulumi.interpolate`https://${functions.defaultHostName}/api`;
+export const functionKey = pulumi.secret(hostKeys.apply((keys) => keys.functionKeys?.default ?? ""));
+export const cosmosEndpoint = database.endpoint;
+export const functionAppName = functions.app.name;
+export const workbookUrl = alerting.workbookUrl;

@@ -1,0 +1,163 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ProgramRun } from "./program-under-mocks.js";
+import { runProgram, SUBSCRIPTION, valueOf } from "./program-under-mocks.js";
+
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await runProgram("dev");
+}, 60_000);
+
+const REQUIRED_TAGS = ["project", "environment", "owner", "managed-by"];
+const DEPRECATED_FLEX_SETTINGS = ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_NODE_DEFAULT_VERSION", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE", "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD", "AzureWebJobsStorage", "WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT"];
+
+describe("the dev stack under mocks", () => {
+  it("puts everything in one resource group and tags every taggable resource", () => {
+    const group = run.one("azure-native:resources:ResourceGroup");
+    expect(group.inputs.location).toBe("westeurope");
+    const taggable = run.resources.filter((r) => r.type.startsWith("azure-native:") && r.inputs.tags !== undefined);
+    expect(taggable.length).toBeGreaterThanOrEqual(15);
+    for (const r of taggable) expect(Object.keys(r.inputs.tags).sort(), r.name).toEqual([...REQUIRED_TAGS].sort());
+    expect(group.inputs.tags).toMatchObject({ project: "eventsourcing-azure", environment: "dev", "managed-by": "pulumi" });
+  });
+
+  it("secures the Cosmos account: no local auth, TLS 1.2, no key-based metadata writes, continuous backup, serverless", () => {
+    const account = run.one("azure-native:cosmosdb:DatabaseAccount");
+    expect(account.inputs).toMatchObject({
+      disableLocalAuth: true,
+      disableKeyBasedMetadataWriteAccess: true,
+      minimalTlsVersion: "Tls12",
+      capabilities: [{ name: "EnableServerless" }],
+      backupPolicy: { type: "Continuous", continuousModeProperties: { tier: "Continuous7Days" } },
+      locations: [{ locationName: "westeurope", failoverPriority: 0, isZoneRedundant: false }],
+    });
+    expect(run.one("azure-native:cosmosdb:SqlResourceSqlDatabase").inputs.options).toBeUndefined();
+  });
+
+  it("creates the containers with their partition keys and the lean indexing of ADR 6", () => {
+    const containers = new Map(run.ofType("azure-native:cosmosdb:SqlResourceSqlContainer").map((c) => [c.inputs.containerName as string, c.inputs.resource]));
+    expect([...containers.keys()].sort()).toEqual(["deadletters", "events", "leases", "views"]);
+    expect(containers.get("events")).toMatchObject({
+      partitionKey: { paths: ["/streamId"], kind: "Hash" },
+      indexingPolicy: { includedPaths: [{ path: "/version/?" }, { path: "/eventId/?" }], excludedPaths: [{ path: "/*" }] },
+      uniqueKeyPolicy: { uniqueKeys: [{ paths: ["/eventId"] }] },
+    });
+    expect(containers.get("leases")).toMatchObject({ partitionKey: { paths: ["/id"] } });
+    expect(containers.get("views")).toMatchObject({ partitionKey: { paths: ["/id"] }, indexingPolicy: { includedPaths: [{ path: "/kind/?" }, { path: "/rank/?" }] } });
+    expect(containers.get("deadletters")).toMatchObject({ partitionKey: { paths: ["/streamId"] } });
+  });
+
+  it("disables shared-key access on storage and keeps the deployment container private", () => {
+    expect(run.one("azure-native:storage:StorageAccount").inputs).toMatchObject({ allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2", enableHttpsTrafficOnly: true });
+    expect(run.one("azure-native:storage:BlobContainer").inputs).toMatchObject({ containerName: "app-package", publicAccess: "None" });
+  });
+
+  it("runs a Flex Consumption (FC1) Linux app on Node 22 with a user-assigned identity, HTTPS only, TLS 1.2, no FTP", () => {
+    expect(run.one("azure-native:web:AppServicePlan").inputs).toMatchObject({ sku: { name: "FC1", tier: "FlexConsumption" }, reserved: true });
+    const identity = run.one("azure-native:managedidentity:UserAssignedIdentity");
+    const storage = run.one("azure-native:storage:StorageAccount");
+    const app = run.one("azure-native:web:WebApp");
+    expect(app.inputs).toMatchObject({
+      kind: "functionapp,linux",
+      httpsOnly: true,
+      identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+      functionAppConfig: {
+        runtime: { name: "node", version: "22" },
+        deployment: { storage: { type: "blobContainer", value: `https://${storage.inputs.accountName ?? storage.name}.blob.core.windows.net/app-package`, authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: identity.id } } },
+        scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 40 },
+      },
+      siteConfig: { minTlsVersion: "1.2", scmMinTlsVersion: "1.2", ftpsState: "Disabled" },
+    });
+    expect(app.inputs.functionAppConfig.scaleAndConcurrency.alwaysReady).toBeUndefined();
+    expect(run.one("azure-native:web:WebAppFtpAllowed").inputs.allow).toBe(false);
+    expect(run.one("azure-native:web:WebAppScmAllowed").inputs.allow).toBe(false);
+  });
+
+  it("configures the app with identity-based settings only: no keys, no connection strings, nothing deprecated on Flex", () => {
+    const settings = run.one("azure-native:web:WebApp").inputs.siteConfig.appSettings as { name: string; value: string }[];
+    const byName = Object.fromEntries(settings.map((s) => [s.name, s.value]));
+    const identity = run.one("azure-native:managedidentity:UserAssignedIdentity");
+    expect(byName).toMatchObject({
+      AzureWebJobsStorage__credential: "managedidentity",
+      AzureWebJobsStorage__clientId: `client-of-${identity.name}`,
+      COSMOS__credential: "managedidentity",
+      COSMOS__clientId: `client-of-${identity.name}`,
+      COSMOS_DATABASE: "eventstore",
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=client-of-${identity.name}`,
+    });
+    expect(byName.COSMOS__accountEndpoint).toMatch(/^https:\/\/.+\.documents\.azure\.com:443\/$/);
+    expect(byName.AzureWebJobsStorage__accountName).toBeTruthy();
+    for (const { name, value } of settings) {
+      expect(DEPRECATED_FLEX_SETTINGS, name).not.toContain(name);
+      expect(value, name).not.toMatch(/AccountKey=|SharedAccessSignature=|sig=|password/i);
+    }
+  });
+
+  it("grants the identity exactly its three roles, each at the narrowest scope", () => {
+    const identity = run.one("azure-native:managedidentity:UserAssignedIdentity");
+    const principalId = `principal-of-${identity.name}`;
+    const assignments = run.ofType("azure-native:authorization:RoleAssignment");
+    const byRole = Object.fromEntries(assignments.map((a) => [String(a.inputs.roleDefinitionId).split("/").at(-1), a.inputs]));
+    expect(byRole["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"]).toMatchObject({ scope: run.one("azure-native:storage:StorageAccount").id, principalId, principalType: "ServicePrincipal" });
+    expect(byRole["3913510d-42f4-4e42-8a64-420c390055eb"]).toMatchObject({ scope: run.one("azure-native:applicationinsights:Component").id, principalId });
+    for (const a of assignments) expect(a.inputs.roleDefinitionId).toMatch(new RegExp(`^/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/`));
+    expect(assignments).toHaveLength(2);
+    const account = run.one("azure-native:cosmosdb:DatabaseAccount");
+    expect(run.one("azure-native:cosmosdb:SqlResourceSqlRoleAssignment").inputs).toMatchObject({
+      principalId,
+      scope: account.id,
+      roleDefinitionId: `${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002`,
+    });
+  });
+
+  it("sends telemetry to a workspace-based Application Insights with local auth off, and Cosmos diagnostics to the workspace", () => {
+    const workspace = run.one("azure-native:operationalinsights:Workspace");
+    expect(workspace.inputs.retentionInDays).toBe(30);
+    expect(run.one("azure-native:applicationinsights:Component").inputs).toMatchObject({ disableLocalAuth: true, ingestionMode: "LogAnalytics", workspaceResourceId: workspace.id });
+    expect(run.one("azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({ resourceUri: run.one("azure-native:cosmosdb:DatabaseAccount").id, workspaceId: workspace.id });
+  });
+
+  it("alerts on function failures, Cosmos 429s, projection lag and dead letters, all to the action group", () => {
+    const group = run.one("azure-native:monitor:ActionGroup");
+    const rules = run.ofType("azure-native:monitor:ScheduledQueryRule");
+    const queries = rules.map((r) => r.inputs.criteria.allOf[0].query as string);
+    expect(queries.some((q) => q.includes("success == false"))).toBe(true);
+    expect(queries.some((q) => q.includes("lagMs="))).toBe(true);
+    expect(queries.some((q) => q.includes("deadLettered="))).toBe(true);
+    for (const r of rules) expect(r.inputs.actions.actionGroups).toEqual([group.id]);
+    const lag = rules.find((r) => String(r.inputs.criteria.allOf[0].query).includes("lagMs="));
+    expect(lag?.inputs.criteria.allOf[0]).toMatchObject({ operator: "GreaterThan", threshold: 60_000, timeAggregation: "Maximum" });
+    const throttling = run.one("azure-native:monitor:MetricAlert");
+    expect(throttling.inputs.criteria.allOf[0]).toMatchObject({ metricName: "TotalRequests", dimensions: [{ name: "StatusCode", operator: "Include", values: ["429"] }] });
+    expect(throttling.inputs.actions).toEqual([{ actionGroupId: group.id }]);
+  });
+
+  it("publishes a workbook with appends per minute, projection lag and RU consumption", () => {
+    const workbook = run.one("azure-native:applicationinsights:Workbook");
+    expect(workbook.inputs.resourceName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const titles = (JSON.parse(workbook.inputs.serializedData).items as { content: { title?: string } }[]).map((i) => i.content.title).filter(Boolean);
+    expect(titles).toEqual(["Appends per minute", "Projection lag (ms)", "Request units per minute"]);
+  });
+
+  it("deploys the bundle keyed on its content hash", async () => {
+    const { buildFunctions } = await import("../../scripts/build-functions.js");
+    const built = await buildFunctions();
+    const deployment = run.resources.find((r) => r.name.endsWith("-one-deploy"));
+    expect(deployment?.inputs).toMatchObject({ zipSha256: built.sha256, scmHostName: expect.stringContaining(".scm.") });
+  });
+
+  it("exports the API URL, the function key as a secret, the Cosmos endpoint, the group and the workbook link", async () => {
+    const output = (name: string) => {
+      const value = run.outputs[name];
+      if (!value) throw new Error(`no output ${name}`);
+      return value as pulumi.Output<string>;
+    };
+    expect(await valueOf(output("apiBaseUrl"))).toMatch(/^https:\/\/.+\.azurewebsites\.net\/api$/);
+    expect(await valueOf(output("functionKey"))).toBe("the-function-key");
+    expect(await pulumi.isSecret(output("functionKey"))).toBe(true);
+    expect(await pulumi.isSecret(output("apiBaseUrl"))).toBe(false);
+    expect(await valueOf(output("cosmosEndpoint"))).toMatch(/documents\.azure\.com/);
+    expect(await valueOf(output("resourceGroup"))).toMatch(/^es-dev-rg/);
+    expect(await valueOf(output("workbookUrl"))).toMatch(/^https:\/\/portal\.azure\.com\/#resource\/subscriptions\/.+\/workbook$/);
+  });
+});

@@ -1,0 +1,96 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+const ROOT = join(import.meta.dirname, "../..");
+export const PROJECT = "eventsourcing-azure";
+export const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa";
+
+export interface MockedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly id: string;
+  readonly inputs: Record<string, any>;
+}
+
+export interface ProgramRun {
+  readonly resources: MockedResource[];
+  readonly outputs: Record<string, pulumi.Output<unknown>>;
+  ofType(type: string): MockedResource[];
+  one(type: string): MockedResource;
+}
+
+/** The name azure-native reports back, mirroring the type-specific name input as Azure does. */
+function nameOf(inputs: Record<string, any>, fallback: string): string {
+  for (const key of ["accountName", "containerName", "databaseName", "resourceName", "workspaceName", "name", "resourceGroupName"]) {
+    if (typeof inputs[key] === "string" && key !== "resourceGroupName") return inputs[key];
+  }
+  return fallback;
+}
+
+/** Outputs that Azure computes and the program reads. */
+function computed(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (type) {
+    case "azure-native:cosmosdb:DatabaseAccount":
+      return { documentEndpoint: `https://${name}.documents.azure.com:443/` };
+    case "azure-native:managedidentity:UserAssignedIdentity":
+      return { principalId: `principal-of-${name}`, clientId: `client-of-${name}` };
+    case "azure-native:storage:StorageAccount":
+      return { primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } };
+    case "azure-native:web:WebApp":
+      return { defaultHostName: `${name}.azurewebsites.net`, hostNameSslStates: [{ name: `${name}.azurewebsites.net`, hostType: "Standard" }, { name: `${name}.scm.azurewebsites.net`, hostType: "Repository" }] };
+    case "azure-native:applicationinsights:Component":
+      return { connectionString: `InstrumentationKey=ikey-of-${name};IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/` };
+    default:
+      return inputs.kind === undefined ? {} : {};
+  }
+}
+
+/** Loads the real program under Pulumi's mocks with the config of Pulumi.<stack>.yaml. */
+export async function runProgram(stack: "dev" | "prod", overrides: Record<string, string> = {}): Promise<ProgramRun> {
+  const file = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const config = Object.fromEntries(Object.entries({ ...file.config, ...overrides }).map(([k, v]) => [k, String(v)]));
+  process.env.PULUMI_CONFIG = JSON.stringify(config);
+  const resources: MockedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const name = nameOf(args.inputs as Record<string, any>, args.name);
+        const id = args.type === "azure-native:resources:ResourceGroup" ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}` : `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/${args.type}/${name}`;
+        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs as Record<string, any> });
+        return { id, state: { ...args.inputs, name, ...computed(args.type, name, args.inputs as Record<string, any>) } };
+      },
+      call(args) {
+        if (args.token === "azure-native:authorization:getClientConfig") return { subscriptionId: SUBSCRIPTION, tenantId: "tenant", clientId: "deployer", objectId: "deployer-object" };
+        if (args.token === "azure-native:web:listWebAppHostKeys") return { functionKeys: { default: "the-function-key" }, masterKey: "the-master-key" };
+        throw new Error(`unexpected invoke ${args.token}`);
+      },
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  const program = (await import("../../infra/index.js")) as Record<string, pulumi.Output<unknown>>;
+  const outputs = Object.fromEntries(Object.entries(program).filter(([, v]) => pulumi.Output.isInstance(v)));
+  await Promise.all(Object.values(outputs).map((o) => new Promise((resolve) => o.apply(resolve))));
+  // Resources whose inputs are outputs arrive later: wait until no new one comes.
+  for (let seen = -1; seen !== resources.length; ) {
+    seen = resources.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    resources,
+    outputs,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    one(type) {
+      const found = resources.filter((r) => r.type === type);
+      if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+      return found[0] as MockedResource;
+    },
+  };
+}
+
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
