@@ -1,14 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
+import { fileURLToPath } from "node:url";
 import type * as DeployRunner from "./deploy-runner.js";
 import type { CodeDeploymentInputs, CodeDeploymentOutputs, RunnerOverrides } from "./deploy-runner.js";
 
 /**
  * The runner is loaded when the provider runs, through tsx, rather than captured: Pulumi
  * serializes a dynamic provider's functions into the state, and a closure that holds only two
- * absolute URLs serializes reliably where a module graph does not.
+ * absolute paths serializes reliably where a module graph does not. Pulumi runs the serialized
+ * provider as a CommonJS module, where `require` exists; it is not captured, only named.
  */
 const RUNNER_URL = new URL("./deploy-runner.ts", import.meta.url).href;
-const TSX_API_URL = import.meta.resolve("tsx/esm/api");
+const TSX_API_PATH = fileURLToPath(import.meta.resolve("tsx/esm/api"));
 
 /**
  * A dynamic provider that deploys the functions zip with one-deploy. It redeploys only when
@@ -17,10 +19,9 @@ const TSX_API_URL = import.meta.resolve("tsx/esm/api");
  */
 export function createOneDeployProvider(overrides?: RunnerOverrides): pulumi.dynamic.ResourceProvider<CodeDeploymentInputs, CodeDeploymentOutputs> {
   const runner = async () => {
-    // A native import() the serializer and test runners leave alone: no module system captured.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed body, no user input
-    const nativeImport = new Function("url", "return import(url)") as (url: string) => Promise<{ tsImport: (url: string, parent: string) => Promise<unknown> }>;
-    const { tsImport } = await nativeImport(TSX_API_URL);
+    const load = typeof require === "function" ? require : (globalThis as { require?: NodeJS.Require }).require;
+    if (load === undefined) throw new Error("the one-deploy provider must run where require() exists (Pulumi's dynamic provider host)");
+    const { tsImport } = load(TSX_API_PATH) as { tsImport: (url: string, parent: string) => Promise<unknown> };
     return (await tsImport(RUNNER_URL, RUNNER_URL)) as typeof DeployRunner;
   };
   return {

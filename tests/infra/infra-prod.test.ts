@@ -1,0 +1,41 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ProgramRun } from "./program-under-mocks.js";
+import { runProgram } from "./program-under-mocks.js";
+
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await runProgram("prod");
+}, 60_000);
+
+describe("the prod example stack under mocks", () => {
+  it("uses autoscale throughput, zone redundancy, a second region and 30 days of continuous backup", () => {
+    const account = run.one("azure-native:cosmosdb:DatabaseAccount");
+    expect(account.inputs).toMatchObject({
+      capabilities: [],
+      enableAutomaticFailover: true,
+      locations: [
+        { locationName: "westeurope", failoverPriority: 0, isZoneRedundant: true },
+        { locationName: "northeurope", failoverPriority: 1, isZoneRedundant: true },
+      ],
+      backupPolicy: { type: "Continuous", continuousModeProperties: { tier: "Continuous30Days" } },
+      disableLocalAuth: true,
+    });
+    expect(run.one("azure-native:cosmosdb:SqlResourceSqlDatabase").inputs.options).toEqual({ autoscaleSettings: { maxThroughput: 4000 } });
+  });
+
+  it("keeps HTTP instances always ready, with the configured memory and scale-out", () => {
+    expect(run.one("azure-native:web:WebApp").inputs.functionAppConfig.scaleAndConcurrency).toEqual({
+      instanceMemoryMB: 4096,
+      maximumInstanceCount: 200,
+      alwaysReady: [{ name: "http", instanceCount: 2 }],
+    });
+  });
+
+  it("keeps logs longer, e-mails alerts and tightens the lag alert", () => {
+    expect(run.one("azure-native:operationalinsights:Workspace").inputs.retentionInDays).toBe(90);
+    expect(run.one("azure-native:monitor:ActionGroup").inputs.emailReceivers).toEqual([{ name: "owner", emailAddress: "oncall@example.com", useCommonAlertSchema: true }]);
+    const lag = run.ofType("azure-native:monitor:ScheduledQueryRule").find((r) => String(r.inputs.criteria.allOf[0].query).includes("lagMs="));
+    expect(lag?.inputs.criteria.allOf[0].threshold).toBe(30_000);
+    expect(run.one("azure-native:resources:ResourceGroup").inputs.tags.owner).toBe("platform-team");
+  });
+});
