@@ -4,6 +4,7 @@
  */
 export const PROBLEM_CATALOGUE = {
   "invalid-json": [400, "The request body is not valid JSON"],
+  "malformed-request": [400, "Malformed HTTP request"],
   "validation-failed": [400, "The request does not match the expected shape"],
   "unknown-event-type": [400, "Unknown event type"],
   "invalid-stream-id": [400, "Invalid stream id"],
@@ -20,6 +21,7 @@ export const PROBLEM_CATALOGUE = {
   "order-exists": [409, "The order already exists"],
   "precondition-failed": [412, "If-Match does not match the current version"],
   "payload-too-large": [413, "Request body over 1 MiB"],
+  "headers-too-large": [431, "Request headers too large"],
   "unsupported-media-type": [415, "The request body must be application/json"],
   "lifecycle-violation": [422, "The order's lifecycle forbids this command"],
   "internal-error": [500, "Internal error"],

@@ -4,6 +4,20 @@ import { Problem } from "../application/problems.js";
 /** Largest request body accepted: 1 MiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
+function allStringsWellFormed(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === "string") {
+      if (!current.isWellFormed()) return false;
+    } else if (Array.isArray(current)) pending.push(...(current as unknown[]));
+    else if (current !== null && typeof current === "object") for (const [key, inner] of Object.entries(current)) pending.push(key, inner);
+  }
+  return true;
+}
+
 const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;.*)?$/i;
 
 /**
@@ -19,9 +33,13 @@ export async function readJsonBody(request: HttpRequest): Promise<unknown> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!JSON_MEDIA_TYPE.test(contentType)) throw new Problem("unsupported-media-type", `content-type '${contentType.slice(0, 100)}' is not application/json`);
   const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     throw new Problem("invalid-json", error instanceof Error ? error.message.slice(0, 200) : "the body is not JSON");
   }
+  // \uD800-style escapes can smuggle lone surrogates, which no store can keep byte for byte.
+  if (ESCAPED_SURROGATE.test(text) && !allStringsWellFormed(parsed)) throw new Problem("invalid-json", "the body contains a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+  return parsed;
 }

@@ -80,6 +80,14 @@ export class DevServer {
           if (this.inFlight === 0) this.drained?.();
         });
     });
+    // Requests Node's parser refuses (bad headers, oversized headers, smuggling attempts) get a
+    // problem document too, then the connection closes.
+    this.server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return;
+      const problem = new Problem(error.code === "HPE_HEADER_OVERFLOW" ? "headers-too-large" : "malformed-request", error.code ?? "the request could not be parsed");
+      const body = JSON.stringify(problem);
+      socket.end(`HTTP/1.1 ${problem.status} ${problem.title}\r\ncontent-type: application/problem+json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    });
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
     this.server.maxHeadersCount = 100;
