@@ -8,10 +8,25 @@ import { storeErrorAsProblem } from "./store-errors-as-problems.js";
 export const MAX_EVENTS_PER_APPEND = 100;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
+const MAX_METADATA_DEPTH = 8;
+
+/** Nesting depth, counted without recursion so that a hostile body cannot exhaust the stack. */
+function depthWithin(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() ?? [undefined, 0];
+    if (current === null || typeof current !== "object") continue;
+    if (depth >= limit) return false;
+    for (const inner of Object.values(current)) pending.push([inner, depth + 1]);
+  }
+  return true;
+}
+
 const metadataSchema = z.record(z.string().check(z.maxLength(100)), z.unknown()).check(
   z.refine((m) => Object.keys(m).length <= 32, "metadata takes at most 32 keys"),
   z.refine((m) => !Object.keys(m).some((k) => FORBIDDEN_KEYS.has(k)), "metadata keys __proto__, constructor and prototype are not allowed"),
-  z.refine((m) => JSON.stringify(m).length <= 8192, "metadata is limited to 8 KiB of JSON"),
+  z.refine((m) => depthWithin(m, MAX_METADATA_DEPTH), `metadata nests at most ${MAX_METADATA_DEPTH} levels`),
+  z.refine((m) => depthWithin(m, MAX_METADATA_DEPTH) && JSON.stringify(m).length <= 8192, "metadata is limited to 8 KiB of JSON"),
 );
 
 const appendRequestSchema = z.strictObject({

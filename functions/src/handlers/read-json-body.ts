@@ -6,16 +6,22 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
 
-function allStringsWellFormed(value: unknown): boolean {
+/** Whether any key or string in a parsed body fails the test; iterative, so deep bodies cannot exhaust the stack. */
+function someKeyOrString(value: unknown, fails: (text: string, isKey: boolean) => boolean): boolean {
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const current = pending.pop();
     if (typeof current === "string") {
-      if (!current.isWellFormed()) return false;
+      if (fails(current, false)) return true;
     } else if (Array.isArray(current)) pending.push(...(current as unknown[]));
-    else if (current !== null && typeof current === "object") for (const [key, inner] of Object.entries(current)) pending.push(key, inner);
+    else if (current !== null && typeof current === "object") {
+      for (const [key, inner] of Object.entries(current)) {
+        if (fails(key, true)) return true;
+        pending.push(inner);
+      }
+    }
   }
-  return true;
+  return false;
 }
 
 const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;.*)?$/i;
@@ -32,7 +38,12 @@ export async function readJsonBody(request: HttpRequest): Promise<unknown> {
   if (bytes.length === 0) return undefined;
   const contentType = request.headers.get("content-type") ?? "";
   if (!JSON_MEDIA_TYPE.test(contentType)) throw new Problem("unsupported-media-type", `content-type '${contentType.slice(0, 100)}' is not application/json`);
-  const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new Problem("invalid-json", "the body is not valid UTF-8");
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text) as unknown;
@@ -40,6 +51,13 @@ export async function readJsonBody(request: HttpRequest): Promise<unknown> {
     throw new Problem("invalid-json", error instanceof Error ? error.message.slice(0, 200) : "the body is not JSON");
   }
   // \uD800-style escapes can smuggle lone surrogates, which no store can keep byte for byte.
-  if (ESCAPED_SURROGATE.test(text) && !allStringsWellFormed(parsed)) throw new Problem("invalid-json", "the body contains a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+  if (ESCAPED_SURROGATE.test(text) && someKeyOrString(parsed, (t) => !t.isWellFormed())) {
+    throw new Problem("invalid-json", "the body contains a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+  }
+  // JSON.parse keeps "__proto__" as a plain key, but copying it into an object sets a prototype:
+  // refused everywhere, before any validator copies the body.
+  if (text.includes("__proto__") && someKeyOrString(parsed, (t, isKey) => isKey && t === "__proto__")) {
+    throw new Problem("validation-failed", "keys named __proto__ are not accepted");
+  }
   return parsed;
 }

@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ServerProcess } from "../support/local-server-process.js";
+import { apiClient } from "../support/http-client.js";
+import { startServerProcess, waitForExit } from "../support/local-server-process.js";
+import { SCALE } from "./scale.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "es-hot-"));
+let server: ServerProcess | undefined;
+afterAll(async () => {
+  if (server) {
+    server.child.kill("SIGTERM");
+    await waitForExit(server.child);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe(`${SCALE.hotStreamClients} clients on ${SCALE.hotStreams} hot streams for ${SCALE.hotStreamSeconds} s (${SCALE.name})`, () => {
+  it("loses no acknowledged event, leaves no gap or duplicate, and answers every refusal with 409", async () => {
+    server = await startServerProcess(dataDir);
+    const api = apiClient(server.baseUrl);
+    const acked = new Map<string, Map<string, number>>();
+    const statuses = new Map<number, number>();
+    const deadline = Date.now() + SCALE.hotStreamSeconds * 1000;
+    const client = async (c: number) => {
+      const known = new Array<number>(SCALE.hotStreams).fill(0);
+      for (let i = 0; Date.now() < deadline; i++) {
+        const s = (c + i) % SCALE.hotStreams;
+        const stream = `hot-${s}`;
+        const eventId = randomUUID();
+        const response = await api("POST", `/api/streams/${stream}/events`, { expectedVersion: known[s], events: [{ eventId, type: "OrderAccepted", data: { orderNumber: `c${c}` } }] });
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.status === 201) {
+          const version = response.body.lastVersion as number;
+          expect(version).toBe((known[s] ?? 0) + 1);
+          acked.set(stream, (acked.get(stream) ?? new Map<string, number>()).set(eventId, version));
+          known[s] = version;
+        } else if (response.status === 409) {
+          known[s] = response.body.currentVersion as number;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: SCALE.hotStreamClients }, (_, c) => client(c)));
+
+    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+    expect([...statuses.keys()].sort()).toEqual([201, 409].filter((s) => statuses.has(s)));
+    expect(statuses.get(201) ?? 0).toBeGreaterThan(100);
+    expect(statuses.get(409) ?? 0).toBeGreaterThan(0);
+    for (let s = 0; s < SCALE.hotStreams; s++) {
+      const stream = `hot-${s}`;
+      const stored: { eventId: string; version: number }[] = [];
+      for (let from = 1; ; from += 1000) {
+        const page = await api("GET", `/api/streams/${stream}/events?fromVersion=${from}&maxCount=1000`);
+        stored.push(...(page.body.events as { eventId: string; version: number }[]));
+        if (stored.length >= (page.body.version as number)) break;
+      }
+      expect(stored.map((e) => e.version)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+      const mine = acked.get(stream) ?? new Map<string, number>();
+      // Every stored event was acknowledged, and every acknowledged event is stored where it was acknowledged.
+      expect(stored.length).toBe(mine.size);
+      for (const e of stored) expect(mine.get(e.eventId)).toBe(e.version);
+    }
+    console.log(`hot streams: ${total} requests, ${statuses.get(201) ?? 0} appended, ${statuses.get(409) ?? 0} conflicts`);
+  });
+});
