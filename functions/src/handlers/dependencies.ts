@@ -9,6 +9,8 @@ export interface ProjectionHealth {
   readonly lagEvents: number | null;
   /** Age of the oldest unprojected event in milliseconds, when known. */
   readonly lagMs: number | null;
+  /** Append-to-projected lag percentiles over recent events, where the runtime measures them. */
+  readonly recentLag?: { readonly count: number; readonly p50Ms: number | null; readonly p99Ms: number | null };
 }
 
 /** Everything the handlers need; each runtime (local server, Azure) builds one. */

@@ -26,12 +26,16 @@ export interface LocalAppOptions {
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const events = new SqliteEventStore({ file: join(options.dataDir, "events.db") });
   const views = new SqliteViewStore(join(options.dataDir, "views.db"));
+  // The projector writes through its own connection, one transaction per batch; the API reads
+  // through `views` and so sees whole batches only.
+  const projectorViews = new SqliteViewStore(join(options.dataDir, "views.db"));
   const projector = new LocalProjector({
     feed: events,
     events,
-    views,
-    deadLetters: views,
-    checkpoints: views,
+    views: projectorViews,
+    deadLetters: projectorViews,
+    checkpoints: projectorViews,
+    transaction: (work) => projectorViews.inTransaction(work),
     onError: (error, retryInMs) => {
       options.log(`projection failed; retrying in ${retryInMs} ms`, error);
     },
@@ -40,7 +44,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     const head = await events.headPosition();
     const position = projector.checkpoint;
     const [next] = position < head ? await events.readAll(position, 1) : [];
-    return { position, lagEvents: head - position, lagMs: next ? Math.max(0, Date.now() - Date.parse(next.recordedAt)) : 0 };
+    return { position, lagEvents: head - position, lagMs: next ? Math.max(0, Date.now() - Date.parse(next.recordedAt)) : 0, recentLag: projector.recentLag() };
   };
   const deps: AppDependencies = { events, views, deadLetters: views, projectionHealth, now: () => new Date(), newId: randomUUID, log: options.log };
   const server = new DevServer({ routes: createRoutes(deps), port: options.port, log: options.log });
@@ -49,6 +53,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     port = await server.listen();
   } catch (error) {
     views.close();
+    projectorViews.close();
     await events.close();
     throw error;
   }
@@ -62,6 +67,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
       await server.close();
       await projector.stop();
       await events.close();
+      projectorViews.close();
       views.close();
     },
   };

@@ -21,6 +21,8 @@ export interface HubDayDoc {
   readonly orders: Readonly<Record<string, HubDayOrder>>;
 }
 
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function dayOf(recordedAt: string): string {
   return recordedAt.slice(0, 10);
 }
@@ -56,8 +58,9 @@ export function upsertHubDayOrders(doc: HubDayDoc | undefined, hubId: number, da
     changed = true;
   }
   if (!changed) return doc;
-  const nonZero = [...articles].filter(([, quantity]) => quantity !== 0);
-  return { hubId, day, ordersRequested, ordersCancelled, ordersDelivered, articles: Object.fromEntries(nonZero), orders: Object.fromEntries(orders) };
+  // Keys sorted: the document's bytes then depend only on its content, never on arrival order.
+  const nonZero = [...articles].filter(([, quantity]) => quantity !== 0).sort(byKey);
+  return { hubId, day, ordersRequested, ordersCancelled, ordersDelivered, articles: Object.fromEntries(nonZero), orders: Object.fromEntries([...orders].sort(byKey)) };
 }
 
 /** GET /api/views/hubs/{hubId}/days/{day}. */

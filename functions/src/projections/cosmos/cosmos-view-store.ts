@@ -4,7 +4,6 @@ import type { ViewKind } from "../view-keys.js";
 import type { StoredView, ViewStore, ViewWrite } from "../view-store.js";
 import { DEFAULT_RETRY_POLICY, withRetry } from "../../eventstore/cosmos/cosmos-retry.js";
 import { recordCharge } from "../../shared/request-charge.js";
-import { sortKeys } from "../canonical-json.js";
 import { PreconditionFailedError } from "../view-store.js";
 
 /** A view as stored in the `views` container; `id` is the view key and the partition key. */
@@ -38,7 +37,7 @@ export class CosmosViewStore implements ViewStore {
   }
 
   async put(write: ViewWrite, etag: string | undefined): Promise<string> {
-    const document = { id: write.key, kind: write.kind, rank: write.rank ?? null, view: sortKeys(write.value) } satisfies ViewDocument as unknown as JSONObject;
+    const document = { id: write.key, kind: write.kind, rank: write.rank ?? null, view: write.value } satisfies ViewDocument as unknown as JSONObject;
     try {
       const response = await withRetry(
         () =>

@@ -4,7 +4,6 @@ import type { DeadLetter, DeadLetterStore } from "../dead-letters.js";
 import type { ViewKind } from "../view-keys.js";
 import type { CheckpointStore, StoredView, ViewStore, ViewWrite } from "../view-store.js";
 import { openDatabase } from "../../eventstore/sqlite/open-database.js";
-import { canonicalJson } from "../canonical-json.js";
 import { PreconditionFailedError } from "../view-store.js";
 
 const SCHEMA = `
@@ -69,7 +68,7 @@ export class SqliteViewStore implements ViewStore, DeadLetterStore, CheckpointSt
   }
 
   put(write: ViewWrite, etag: string | undefined): Promise<string> {
-    const body = canonicalJson(write.value);
+    const body = JSON.stringify(write.value);
     const rank = write.rank ?? null;
     if (etag === undefined) {
       if (this.statements.insert.run(write.key, write.kind, rank, body).changes === 0) return Promise.reject(new PreconditionFailedError(write.key));
@@ -113,6 +112,23 @@ export class SqliteViewStore implements ViewStore, DeadLetterStore, CheckpointSt
   setCheckpoint(name: string, position: number): Promise<void> {
     this.statements.setCheckpoint.run(name, position);
     return Promise.resolve();
+  }
+
+  /**
+   * Runs a projector batch in one transaction: its view writes, dead letters and checkpoint
+   * commit together, once. Give the projector its own SqliteViewStore (connection): readers on
+   * another connection then see only whole batches.
+   */
+  async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await work();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw error;
+    }
   }
 
   close(): void {
