@@ -3,8 +3,9 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  // bench/peer holds the peer store's runner, plain JS whose dependencies install only with `npm run bench`.
-  { ignores: ["node_modules/", "dist/", "data/", "coverage/", ".tmp/", "bench/peer/"] },
+  // Plain-JS benchmark children: the peer store's runner (its dependencies install only with
+  // `npm run bench`) and the cold-start probe, which must not run under a TypeScript loader.
+  { ignores: ["node_modules/", "dist/", "data/", "coverage/", ".tmp/", "bench/peer/", "bench/**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -1,0 +1,251 @@
+/**
+ * `npm run bench` (quick, under two minutes once the peer is installed) or `npm run bench -- --full`.
+ * Runs every benchmark, each library in its own process, at least three times, and writes the
+ * medians and ratios to docs/benchmarks.md.
+ */
+import autocannon from "autocannon";
+import { build } from "esbuild";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { WorkloadResult } from "./store/workload.js";
+import { buildFunctions } from "../scripts/build-functions.js";
+import { seedEvents } from "./replay/seed-events.js";
+import { median } from "./simulator/percentiles.js";
+import { eventData } from "./store/workload.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const FULL = process.argv.includes("--full");
+const RUNS = 3;
+const SIZE = FULL
+  ? { appends: 20_000, streams: 2000, httpSeconds: 10, replayEvents: 1_000_000, lagSeconds: 10 }
+  : { appends: 4000, streams: 2000, httpSeconds: 3, replayEvents: 100_000, lagSeconds: 4 };
+const NODE = process.execPath;
+const work = mkdtempSync(join(tmpdir(), "es-bench-"));
+const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+
+/** Runs a child that prints one JSON line last; returns that line parsed. */
+function runJson(args: string[], cwd = ROOT): unknown {
+  const out = execFileSync(NODE, args, { cwd, encoding: "utf8", maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "") as unknown;
+}
+
+/** The peer installs on demand: emmett-sqlite 0.42.4 wants a core the registry lacks, hence legacy peer deps; sqlite3 builds from source. */
+function ensurePeer(): string | undefined {
+  const peer = join(ROOT, "bench/peer");
+  if (existsSync(join(peer, "node_modules/@event-driven-io/emmett-sqlite")) && existsSync(join(peer, "node_modules/sqlite3/build/Release/node_sqlite3.node"))) return undefined;
+  log("installing the peer store in bench/peer (once; builds sqlite3 from source, about a minute)...");
+  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--build-from-source", "--foreground-scripts"], { cwd: peer, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, npm_config_build_from_source: "true" } });
+  return result.status === 0 ? undefined : `npm install in bench/peer failed with ${String(result.status)}`;
+}
+
+// ---------- store level ----------
+function storeLevel(): { results: WorkloadResult[]; peerSkipped: string | undefined } {
+  const peerSkipped = ensurePeer();
+  const results: WorkloadResult[] = [];
+  const eventJson = JSON.stringify(eventData(1));
+  for (let run = 1; run <= RUNS; run++) {
+    for (const workload of ["W1", "W2", "W3"] as const) {
+      const common = ["--workload", workload, "--appends", String(SIZE.appends), "--streams", String(SIZE.streams)];
+      const fresh = (name: string) => {
+        const dir = mkdtempSync(join(work, `${name}-`));
+        return join(dir, "store.db");
+      };
+      results.push(runJson(["--import", "tsx", "bench/store/ours.ts", ...common, "--file", fresh("ours")]) as WorkloadResult);
+      results.push(runJson(["--import", "tsx", "bench/store/raw-sqlite.ts", ...common, "--file", fresh("raw")]) as WorkloadResult);
+      if (peerSkipped === undefined) results.push(runJson(["bench/peer/emmett-runner.mjs", ...common, "--file", fresh("emmett"), "--event-json", eventJson]) as WorkloadResult);
+      log(`store ${workload} run ${run}: ${results.slice(-3).map((r) => `${r.store} ${r.perSecond.toFixed(0)}/s`).join(", ")}`);
+    }
+  }
+  return { results, peerSkipped };
+}
+
+// ---------- HTTP level ----------
+async function startServer(dataDir: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = spawn(NODE, ["--import", "tsx", "functions/src/local/main.ts", "--port", "0", "--data-dir", dataDir], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let out = "";
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const m = /127\.0\.0\.1:(\d+)\/api/.exec(out);
+      if (m) resolvePort(Number(m[1]));
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => { reject(new Error(`server exited ${String(code)}: ${out}`)); });
+  });
+  const stop = () =>
+    new Promise<void>((done) => {
+      child.once("exit", () => {
+        done();
+      });
+      child.kill("SIGTERM");
+    });
+  return { port, stop };
+}
+
+interface HttpRun { connections: number; perSecond: number; p50: number; p99: number; errors: number }
+
+async function appendLoad(port: number, connections: number, seconds: number): Promise<HttpRun> {
+  let n = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    requests: [{
+      method: "POST",
+      path: "/api/streams/s/events",
+      headers: { "content-type": "application/json" },
+      setupRequest: (request) => ({ ...request, path: `/api/streams/bench-${n++ % 2000}/events`, body: JSON.stringify({ events: [{ type: "OrderRequested", data: { ...eventData(n), orderNumber: `b${n}` } }] }) }),
+    }],
+  });
+  return { connections, perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+async function httpLevel(): Promise<{ runs: HttpRun[]; lag: { rate: number; p50Ms: number | null; p99Ms: number | null; count: number; achieved: number } }> {
+  const runs: HttpRun[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const server = await startServer(mkdtempSync(join(work, "http-")));
+    for (const connections of [1, 8, 64]) {
+      runs.push(await appendLoad(server.port, connections, SIZE.httpSeconds));
+      log(`http ${connections} connections run ${run}: ${runs.at(-1)?.perSecond.toFixed(0)} appends/s, p99 ${runs.at(-1)?.p99} ms`);
+    }
+    await server.stop();
+  }
+  // Projection lag at half the maximum rate of the same request, placing orders (the projector
+  // follows order streams): first the maximum on a fresh server, then half of it on another.
+  let n = 0;
+  const placeOrder: autocannon.Request = {
+    method: "POST",
+    path: "/api/orders",
+    headers: { "content-type": "application/json" },
+    setupRequest: (request) => ({ ...request, body: JSON.stringify({ orderNumber: `lag-${n++}`, hubId: 10000 + (n % 10), customer: { customerId: 50000 + (n % 100), deliveryAddress: { name: "Ada", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" } }, articles: [{ article: "Mojito", quantity: 1, price: 7.5 }] }) }),
+  };
+  const probe = await startServer(mkdtempSync(join(work, "lag-max-")));
+  const maxRun = await autocannon({ url: `http://127.0.0.1:${probe.port}`, connections: 64, duration: SIZE.lagSeconds, requests: [placeOrder] });
+  await probe.stop();
+  const rate = Math.round(maxRun.requests.average / 2);
+  const server = await startServer(mkdtempSync(join(work, "lag-")));
+  const paced = await autocannon({ url: `http://127.0.0.1:${server.port}`, connections: 32, overallRate: rate, duration: SIZE.lagSeconds, requests: [placeOrder] });
+  await new Promise((r) => setTimeout(r, 500));
+  const health = (await (await fetch(`http://127.0.0.1:${server.port}/api/health`)).json()) as { projection: { recentLag: { count: number; p50Ms: number | null; p99Ms: number | null } } };
+  await server.stop();
+  log(`lag at ${rate}/s: p50 ${String(health.projection.recentLag.p50Ms)} ms, p99 ${String(health.projection.recentLag.p99Ms)} ms`);
+  return { runs, lag: { rate, achieved: paced.requests.average, ...health.projection.recentLag } };
+}
+
+// ---------- replay ----------
+interface ReplayRun { events: number; seconds: number; eventsPerSecond: number; peakRssMiB: number }
+
+async function replay(): Promise<ReplayRun[]> {
+  const dir = mkdtempSync(join(work, "replay-"));
+  log(`seeding ${SIZE.replayEvents} events...`);
+  await seedEvents(join(dir, "events.db"), SIZE.replayEvents, (written) => {
+    if (written % 100_000 < 600) log(`  ${written} events`);
+  });
+  const runs: ReplayRun[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const views = join(dir, `views-${run}.db`);
+    runs.push(runJson(["--import", "tsx", "bench/replay/replay-child.ts", join(dir, "events.db"), views, "30000"]) as ReplayRun);
+    log(`replay run ${run}: ${runs.at(-1)?.eventsPerSecond.toFixed(0)} events/s, peak ${runs.at(-1)?.peakRssMiB.toFixed(0)} MiB`);
+  }
+  return runs;
+}
+
+// ---------- cold start ----------
+async function coldStart(): Promise<{ bundle: number[]; unbundled: number[]; registered: number }> {
+  const built = await buildFunctions(join(work, "dist"));
+  const unbundled = join(ROOT, ".tmp/unbundled");
+  rmSync(unbundled, { recursive: true, force: true });
+  const sources: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts")) sources.push(path);
+    }
+  };
+  walk(join(ROOT, "functions/src"));
+  await build({ entryPoints: sources, outdir: unbundled, outbase: join(ROOT, "functions/src"), bundle: false, format: "esm", platform: "node", target: "node22", logLevel: "warning" });
+  mkdirSync(unbundled, { recursive: true });
+  const env = { ...process.env, COSMOS__accountEndpoint: "https://bench.documents.azure.com:443/", COSMOS__clientId: "bench" };
+  const once = (kind: string, entry: string) => JSON.parse(execFileSync(NODE, ["bench/cold-start-child.mjs", kind, entry], { cwd: ROOT, env, encoding: "utf8" }).trim()) as { ms: number; registered: number };
+  const bundle: number[] = [];
+  const plain: number[] = [];
+  let registered = 0;
+  for (let run = 0; run < 5; run++) {
+    const b = once("bundle", join(built.folder, "main.js"));
+    const u = once("unbundled", join(unbundled, "azure/app.js"));
+    bundle.push(b.ms);
+    plain.push(u.ms);
+    registered = b.registered;
+    if (u.registered !== b.registered) throw new Error(`the unbundled app registered ${u.registered} functions, the bundle ${b.registered}`);
+  }
+  log(`cold start: bundle ${median(bundle).toFixed(0)} ms, unbundled ${median(plain).toFixed(0)} ms`);
+  return { bundle, unbundled: plain, registered };
+}
+
+// ---------- report ----------
+const started = Date.now();
+const store = storeLevel();
+const http = await httpLevel();
+const replayRuns = await replay();
+const cold = await coldStart();
+rmSync(work, { recursive: true, force: true });
+
+const med = (store_: string, workload: string) => median(store.results.filter((r) => r.store === store_ && r.workload === workload).map((r) => r.perSecond));
+const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : "n/a");
+const check = (ok: boolean) => (ok ? "met" : "**not met**");
+const gitCommit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+const lines: string[] = [];
+lines.push(`# Benchmarks`, "");
+lines.push(`Written by \`npm run bench${FULL ? " -- --full" : ""}\` (${FULL ? "full" : "quick"} mode) on ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit}, in ${Math.round((Date.now() - started) / 1000)} s.`);
+lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}. Every figure is the median of ${RUNS} runs in this one run of the script; ratios compare medians.`, "");
+lines.push("## Store level (one append at a time, WAL, synchronous=FULL, each library in its own process)", "");
+lines.push(`W1: ${fmt(SIZE.appends)} single-event appends over ${fmt(SIZE.streams)} streams with exact expected versions; W2: ${fmt(SIZE.appends)} appends to one stream; W3: reading all events of ${fmt(SIZE.streams)} ten-event streams. ~300-byte events.`, "");
+if (store.peerSkipped) lines.push(`The peer was skipped: ${store.peerSkipped}.`, "");
+lines.push("| workload | ours | emmett-sqlite (one connection) | raw better-sqlite3 (floor) | ours / emmett | ours / floor |", "| --- | --- | --- | --- | --- | --- |");
+for (const w of ["W1", "W2", "W3"]) {
+  const unit = w === "W3" ? "streams/s" : "appends/s";
+  lines.push(`| ${w} (${unit}) | ${fmt(med("ours", w))} | ${fmt(med("emmett-sqlite", w))} | ${fmt(med("raw-better-sqlite3", w))} | ${ratio(med("ours", w), med("emmett-sqlite", w))} | ${ratio(med("ours", w), med("raw-better-sqlite3", w))} |`);
+}
+lines.push("", "## HTTP level (local server, appends over HTTP, every 2xx durable before it is sent)", "");
+lines.push("| connections | appends/s | p50 latency (ms) | p99 latency (ms) | errors |", "| --- | --- | --- | --- | --- |");
+for (const c of [1, 8, 64]) {
+  const rs = http.runs.filter((r) => r.connections === c);
+  lines.push(`| ${c} | ${fmt(median(rs.map((r) => r.perSecond)))} | ${median(rs.map((r) => r.p50))} | ${median(rs.map((r) => r.p99))} | ${rs.reduce((s, r) => s + r.errors, 0)} |`);
+}
+const http64 = median(http.runs.filter((r) => r.connections === 64).map((r) => r.perSecond));
+const p99at8 = median(http.runs.filter((r) => r.connections === 8).map((r) => r.p99));
+lines.push("", `Projection lag (append recorded to view updated, the projector's own measure over the last ${fmt(http.lag.count)} events) while placing orders (POST /api/orders) at ${fmt(http.lag.rate)}/s, half of the ${fmt(http.lag.rate * 2)}/s that 64 connections reach placing orders (achieved ${fmt(http.lag.achieved)}/s): p50 ${String(http.lag.p50Ms)} ms, p99 ${String(http.lag.p99Ms)} ms.`, "");
+lines.push("## Replay", "");
+const rEvents = replayRuns[0]?.events ?? 0;
+const rRate = median(replayRuns.map((r) => r.eventsPerSecond));
+const rPeak = Math.max(...replayRuns.map((r) => r.peakRssMiB));
+lines.push(`Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of 30,000: **${fmt(rRate)} events/s**, peak RSS ${rPeak.toFixed(0)} MiB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}).`, "");
+lines.push("## Cold start", "");
+const coldBundle = median(cold.bundle);
+const coldPlain = median(cold.unbundled);
+lines.push(`Time from process start to all ${cold.registered} functions registered under an emulated worker, 5 runs each: bundle ${coldBundle.toFixed(0)} ms, the same code unbundled (compiled JS with node_modules) ${coldPlain.toFixed(0)} ms: **${ratio(coldPlain, coldBundle)} faster**.`, "");
+lines.push("## Goals", "");
+lines.push("| goal | measured | |", "| --- | --- | --- |");
+const goal = (text: string, measured: string, ok: boolean) => lines.push(`| ${text} | ${measured} | ${check(ok)} |`);
+for (const w of ["W1", "W2"]) {
+  goal(`${w} ≥ 3x emmett-sqlite`, ratio(med("ours", w), med("emmett-sqlite", w)), med("ours", w) >= 3 * med("emmett-sqlite", w));
+  goal(`${w} ≥ 75% of the raw floor`, ratio(med("ours", w), med("raw-better-sqlite3", w)), med("ours", w) >= 0.75 * med("raw-better-sqlite3", w));
+}
+goal("W3 ≥ 5x emmett-sqlite", ratio(med("ours", "W3"), med("emmett-sqlite", "W3")), med("ours", "W3") >= 5 * med("emmett-sqlite", "W3"));
+const floorW1 = med("raw-better-sqlite3", "W1");
+goal("HTTP, 64 connections ≥ 1.5x the raw one-transaction-per-append floor (W1)", `${fmt(http64)} vs ${fmt(floorW1)} = ${ratio(http64, floorW1)}`, http64 >= 1.5 * floorW1);
+goal("HTTP p99 < 25 ms at 8 connections", `${p99at8} ms`, p99at8 < 25);
+goal("projection lag p99 < 50 ms at half the maximum rate", `${String(http.lag.p99Ms)} ms`, (http.lag.p99Ms ?? Infinity) < 50);
+goal("replay ≥ 50,000 events/s", fmt(rRate), rRate >= 50_000);
+goal("replay peak memory < 300 MB", `${rPeak.toFixed(0)} MiB`, rPeak < 300);
+goal("bundle ≥ 3x faster to load", ratio(coldPlain, coldBundle), coldPlain >= 3 * coldBundle);
+lines.push("", "See docs/benchmark-notes.md for what limits the goals not met.", "");
+writeFileSync(join(ROOT, "docs/benchmarks.md"), `${lines.join("\n")}\n`);
+log(`wrote ${relative(ROOT, join(ROOT, "docs/benchmarks.md"))}`);
+process.stdout.write(`${lines.join("\n")}\n`);
