@@ -51,9 +51,13 @@ eventStoreContract(`cosmos (${REAL_COSMOS ? "COSMOS_ENDPOINT" : "@vercel/cosmosd
 describe("CosmosEventStore specifics", () => {
   it("reports the request charge of its operations to the caller's meter", async () => {
     const { store } = await cosmosUnderTest();
-    const { requestUnits, operations } = await measureCharges(() => store.append("charged", newEvents(2), "no_stream"));
-    expect(operations).toBeGreaterThanOrEqual(1);
+    const { requestUnits, operations, detail } = await measureCharges(() => store.append("charged", newEvents(2), "no_stream"));
+    expect(operations).toBe(1);
     expect(requestUnits).toBeGreaterThan(0);
+    expect(detail).toEqual([expect.stringMatching(/^events\.batch=\d/)]);
+    const conflict = await measureCharges(() => store.append("charged", newEvents(1), 0).catch(() => "conflict"));
+    expect(conflict.result).toBe("conflict");
+    expect(conflict.detail.map((d) => d.split("=")[0])).toEqual(["events.batch", "events.findEventIds", "events.maxVersion"]);
   });
 
   it("answers a state read of a short stream with one query", async () => {

@@ -14,10 +14,10 @@ export const REQUEST_CHARGE_HEADER = "x-request-charge";
  */
 export function withProblems(deps: AppDependencies, handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>): HttpHandler {
   return async (request, context) => {
-    const { outcome, requestUnits, operations } = await measureChargesSettled(() => handler(request, context));
+    const { outcome, requestUnits, operations, detail } = await measureChargesSettled(() => handler(request, context));
     const response = outcome.status === "fulfilled" ? outcome.value : toProblemResponse(deps, request, context, outcome.reason);
     if (operations === 0) return response;
-    context.log(`${request.method} ${new URL(request.url).pathname}: ${response.status ?? 200} after ${operations} store operations, ${requestUnits} RU`);
+    context.log(`${request.method} ${new URL(request.url).pathname}: ${response.status ?? 200} after ${operations} store operations, ${requestUnits} RU (${detail.join(" ")})`);
     return { ...response, headers: { ...(response.headers as Record<string, string>), [REQUEST_CHARGE_HEADER]: String(requestUnits) } };
   };
 }

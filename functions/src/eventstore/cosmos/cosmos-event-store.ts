@@ -81,7 +81,7 @@ export class CosmosEventStore implements EventStore {
     }
     const response = await withRetry(async () => {
       const result = await this.container.items.batch([...proveBase, ...creates], streamId);
-      recordCharge(result.headers["x-ms-request-charge"] === undefined ? sumCharges(result.result) : Number(result.headers["x-ms-request-charge"]));
+      recordCharge("events.batch", result.headers["x-ms-request-charge"] === undefined ? sumCharges(result.result) : Number(result.headers["x-ms-request-charge"]));
       const code = result.code ?? 200;
       // A throttled or unavailable batch as a whole is retried like any other call.
       if (code === 429 || code === 503 || code === 408) throw Object.assign(new Error(`batch answered ${code}`), { code, retryAfterInMs: Number(result.headers["x-ms-retry-after-ms"] ?? NaN) || undefined });
@@ -96,7 +96,7 @@ export class CosmosEventStore implements EventStore {
 
   private async exists(streamId: string, version: number): Promise<boolean> {
     const response = await withRetry(() => this.container.item(String(version), streamId).read<EventDocument>(), this.retry);
-    recordCharge(response.requestCharge);
+    recordCharge("events.readVersion", response.requestCharge);
     return response.resource !== undefined;
   }
 
@@ -105,7 +105,7 @@ export class CosmosEventStore implements EventStore {
       () => this.container.items.query<number | null>(this.inStream(streamId, "SELECT VALUE MAX(c.version) FROM c WHERE c.streamId = @stream"), { partitionKey: streamId }).fetchAll(),
       this.retry,
     );
-    recordCharge(response.requestCharge);
+    recordCharge("events.maxVersion", response.requestCharge);
     return response.resources[0] ?? 0;
   }
 
@@ -120,7 +120,7 @@ export class CosmosEventStore implements EventStore {
           .fetchAll(),
       this.retry,
     );
-    recordCharge(response.requestCharge);
+    recordCharge("events.findEventIds", response.requestCharge);
     return new Map(response.resources.map((r) => [r.eventId, r.version]));
   }
 
@@ -137,7 +137,7 @@ export class CosmosEventStore implements EventStore {
           .fetchAll(),
       this.retry,
     );
-    recordCharge(response.requestCharge);
+    recordCharge("events.readStream", response.requestCharge);
     const events = response.resources.map(fromEventDocument);
     const last = events.at(-1);
     // A short slice that starts inside the stream ends at its head: no second query needed.

@@ -26,7 +26,7 @@ export class CosmosDeadLetters implements DeadLetterStore {
     const document: DeadLetterDocument = { id: String(event.version), streamId: event.streamId, version: event.version, reason: letter.reason, failedAt: letter.failedAt, event };
     try {
       const response = await withRetry(() => this.container.items.create(document as unknown as JSONObject), this.retry);
-      recordCharge(response.requestCharge);
+      recordCharge("deadLetters.add", response.requestCharge);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 409) throw error;
     }
@@ -34,7 +34,7 @@ export class CosmosDeadLetters implements DeadLetterStore {
 
   async count(): Promise<number> {
     const response = await withRetry(() => this.container.items.query<number>("SELECT VALUE COUNT(1) FROM c").fetchAll(), this.retry);
-    recordCharge(response.requestCharge);
+    recordCharge("deadLetters.count", response.requestCharge);
     return response.resources.reduce((sum, n) => sum + n, 0);
   }
 
@@ -46,7 +46,7 @@ export class CosmosDeadLetters implements DeadLetterStore {
           .fetchAll(),
       this.retry,
     );
-    recordCharge(response.requestCharge);
+    recordCharge("deadLetters.list", response.requestCharge);
     return response.resources.map(({ event, reason, failedAt }) => ({ event, reason, failedAt }));
   }
 }

@@ -31,7 +31,7 @@ export class CosmosViewStore implements ViewStore {
 
   async get<T>(key: string): Promise<StoredView<T> | undefined> {
     const response = await withRetry(() => this.container.item(key, key).read<ViewDocument>(), this.retry);
-    recordCharge(response.requestCharge);
+    recordCharge("views.get", response.requestCharge);
     const { resource, etag } = response;
     return resource ? { value: resource.view as T, etag } : undefined;
   }
@@ -46,7 +46,7 @@ export class CosmosViewStore implements ViewStore {
             : this.container.item(write.key, write.key).replace(document, { accessCondition: { type: "IfMatch", condition: etag } }),
         this.retry,
       );
-      recordCharge(response.requestCharge);
+      recordCharge("views.put", response.requestCharge);
       return response.etag;
     } catch (error) {
       const status = statusOf(error);
@@ -73,7 +73,7 @@ export class CosmosViewStore implements ViewStore {
           .fetchAll(),
       this.retry,
     );
-    recordCharge(ranks.requestCharge);
+    recordCharge("views.topRanks", ranks.requestCharge);
     const threshold = ranks.resources.at(-1);
     if (threshold === undefined) return [];
     const docs = await withRetry(
@@ -89,7 +89,7 @@ export class CosmosViewStore implements ViewStore {
           .fetchAll(),
       this.retry,
     );
-    recordCharge(docs.requestCharge);
+    recordCharge("views.topDocuments", docs.requestCharge);
     return docs.resources
       .sort((a, b) => (b.rank ?? 0) - (a.rank ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit)
