@@ -1,49 +1,35 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ServerProcess } from "../support/local-server-process.js";
 import { apiClient } from "../support/http-client.js";
-import { startServerProcess, waitForExit } from "../support/local-server-process.js";
+import { serverFixture, waitForExit } from "../support/local-server-process.js";
 import { newAcked, loadUntilKilled, verifyAfterCrashes } from "../support/crash-workload.js";
 import { address, CATALOGUE } from "../support/orders.js";
 import { waitForProjection } from "../support/wait-for-projection.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "es-crash-"));
-let server: ServerProcess | undefined;
-afterAll(async () => {
-  if (server) {
-    server.child.kill("SIGKILL");
-    await waitForExit(server.child);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const fixture = serverFixture("es-crash-");
+afterAll(() => fixture.dispose());
 
 describe("SIGKILL while appends are in flight", () => {
   it("keeps every acknowledged append and the views converge to the fold of the stored events", async () => {
     const acked = newAcked();
     for (let round = 0; round < 3; round++) {
-      server = await startServerProcess(dataDir);
+      const server = await fixture.start();
       const stop = { stopped: false };
       const load = loadUntilKilled(server.baseUrl, round, acked, stop);
       await new Promise((r) => setTimeout(r, 600 + round * 250));
-      server.child.kill("SIGKILL");
+      await fixture.kill();
       stop.stopped = true;
-      await waitForExit(server.child);
       await load;
     }
     expect(acked.placed.size).toBeGreaterThan(50);
-
-    server = await startServerProcess(dataDir);
-    await verifyAfterCrashes(server.baseUrl, acked);
+    await verifyAfterCrashes((await fixture.start()).baseUrl, acked);
   });
 });
 
 describe("SIGTERM", () => {
   it("finishes a request in flight, stops the projector, closes the store and exits 0", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "es-term-"));
-    const proc = await startServerProcess(dir);
+    const term = serverFixture("es-term-");
+    const proc = await term.start();
     const body = JSON.stringify({ orderNumber: "term-1", hubId: 10001, customer: { customerId: 50001, deliveryAddress: address(1) }, articles: [{ ...CATALOGUE[0], quantity: 1 }] });
     // Half the body is sent before SIGTERM and the rest after: the request is truly in flight.
     const { port } = new URL(proc.baseUrl);
@@ -67,13 +53,13 @@ describe("SIGTERM", () => {
     expect(await waitForExit(proc.child)).toBe(0);
     expect(proc.output()).toMatch(/SIGTERM: finishing requests in flight/);
     // Restarted, the acknowledged order is there and projected.
-    const again = await startServerProcess(dir);
+    const again = await term.start();
     const check = apiClient(again.baseUrl);
     expect((await check("GET", "/api/orders/term-1")).status).toBe(200);
     await waitForProjection(check);
     expect((await check("GET", "/api/views/orders/term-1")).body).toMatchObject({ status: "REQUESTED", version: 1 });
     again.child.kill("SIGTERM");
     expect(await waitForExit(again.child)).toBe(0);
-    rmSync(dir, { recursive: true, force: true });
+    await term.dispose();
   });
 });

@@ -1,27 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ServerProcess } from "../support/local-server-process.js";
 import { apiClient } from "../support/http-client.js";
-import { startServerProcess, waitForExit } from "../support/local-server-process.js";
+import { serverFixture } from "../support/local-server-process.js";
 import { SCALE } from "./scale.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "es-hot-"));
-let server: ServerProcess | undefined;
-afterAll(async () => {
-  if (server) {
-    server.child.kill("SIGTERM");
-    await waitForExit(server.child);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const fixture = serverFixture("es-hot-");
+afterAll(() => fixture.dispose());
 
 describe(`${SCALE.hotStreamClients} clients on ${SCALE.hotStreams} hot streams for ${SCALE.hotStreamSeconds} s (${SCALE.name})`, () => {
   it("loses no acknowledged event, leaves no gap or duplicate, and answers every refusal with 409", async () => {
-    server = await startServerProcess(dataDir);
-    const api = apiClient(server.baseUrl);
+    const api = apiClient((await fixture.start()).baseUrl);
     const acked = new Map<string, Map<string, number>>();
     const statuses = new Map<number, number>();
     const deadline = Date.now() + SCALE.hotStreamSeconds * 1000;

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -43,4 +45,40 @@ export function waitForExit(child: ChildProcess): Promise<number | null> {
   return new Promise((resolvePromise) => child.once("exit", (code) => {
     resolvePromise(code);
   }));
+}
+
+/** A data folder and the server processes started on it, cleaned up by dispose(). */
+export interface ServerFixture {
+  readonly dataDir: string;
+  /** Starts a server on the fixture's data folder; it becomes `current`. */
+  start(): Promise<ServerProcess>;
+  readonly current: ServerProcess | undefined;
+  /** Kills the current server (SIGKILL by default) and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  dispose(): Promise<void>;
+}
+
+export function serverFixture(prefix: string): ServerFixture {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  let current: ServerProcess | undefined;
+  const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
+    if (!current) return null;
+    current.child.kill(signal);
+    return waitForExit(current.child);
+  };
+  return {
+    dataDir,
+    get current() {
+      return current;
+    },
+    async start() {
+      current = await startServerProcess(dataDir);
+      return current;
+    },
+    kill,
+    async dispose() {
+      await kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
