@@ -40,6 +40,8 @@ export class LocalProjector {
   private readonly batchSize: number;
   private readonly catchUpBatchSize: number;
   private behind = false;
+  /** After a failure, smaller batches: a fault then costs less work to redo, and a bad spot is reached sooner. */
+  private shrunkTo: number | undefined;
   private readonly idlePollMs: number;
   private readonly now: () => Date;
   private running = false;
@@ -114,6 +116,8 @@ export class LocalProjector {
         backoffMs = 0;
         if (!full) await this.idle();
       } catch (error) {
+        const failedSize = this.shrunkTo ?? (this.behind ? this.catchUpBatchSize : this.batchSize);
+        this.shrunkTo = Math.max(1, Math.floor(failedSize / 4));
         backoffMs = Math.min(Math.max(backoffMs * 2, 50), 5000);
         this.options.onError?.(error, backoffMs);
         await this.sleep(backoffMs);
@@ -124,7 +128,7 @@ export class LocalProjector {
   /** One batch; true when it was full (more may be waiting). */
   private async step(): Promise<boolean> {
     const { feed, views, deadLetters, checkpoints, events } = this.options;
-    const size = this.behind ? this.catchUpBatchSize : this.batchSize;
+    const size = this.shrunkTo ?? (this.behind ? this.catchUpBatchSize : this.batchSize);
     const batch = await feed.readAll(this.position, size);
     const last = batch.at(-1);
     if (!last) return false;
@@ -140,6 +144,7 @@ export class LocalProjector {
     this.options.onBatch?.({ ...outcome, position: last.position });
     // A full batch means more is waiting: switch to catch-up batches until the feed runs dry.
     this.behind = batch.length === size;
+    this.shrunkTo = undefined;
     return this.behind;
   }
 
