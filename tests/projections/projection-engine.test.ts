@@ -155,4 +155,26 @@ describe("projection engine", () => {
     ]);
     expect((await view<HubDayDoc>(store, viewKeys.hubDay(10009, "2026-11-27")))?.ordersRequested).toBe(2);
   });
+
+  it("writes nothing more once a batch has failed: no straggler can land after a rollback", async () => {
+    const store = new SqliteViewStore(":memory:");
+    let rejected = false;
+    let writesAfterRejection = 0;
+    const slow = {
+      kind: "slow",
+      get: <T,>(key: string) => store.get<T>(key),
+      async put(write: ViewWrite, etag: string | undefined): Promise<string> {
+        await new Promise((r) => setTimeout(r, write.key === "order:s0" ? 1 : 20));
+        if (write.key === "order:s0") throw new Error("disk unavailable");
+        if (rejected) writesAfterRejection++;
+        return store.put(write, etag);
+      },
+      top: store.top.bind(store),
+    };
+    const batch = Array.from({ length: 8 }, (_, n) => recorded(`s${n}`, 1, "OrderRequested", requestedData(`s${n}`, 50100 + n, 10100 + n)));
+    await expect(projectBatch(batch, { views: slow, deadLetters: store, now, concurrency: 4 })).rejects.toThrow("disk unavailable");
+    rejected = true;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(writesAfterRejection).toBe(0);
+  });
 });
