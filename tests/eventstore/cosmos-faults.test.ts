@@ -43,7 +43,6 @@ describe("Cosmos adapters behind a fault-injecting proxy", () => {
       projectionHealth: () => Promise.resolve({ position: null, lagEvents: null, lagMs: null }),
       now: () => new Date(),
       newId: randomUUID,
-      log: () => undefined,
     };
     const routes = createRoutes(deps);
     const find = (name: string) => {

@@ -31,9 +31,6 @@ export function createAzureDependencies(config: AzureConfig): { app: AppDependen
       projectionHealth,
       now,
       newId: randomUUID,
-      log: (message, error) => {
-        console.error(message, error);
-      },
     },
     projector: { views, deadLetters, events, now },
   };

@@ -43,7 +43,7 @@ export function createProjectorHandler(ports: ProjectorPorts) {
       // Only the event store writes to this container; anything else is reported, not hidden.
       else context.error(`projector: ignoring a change-feed document that is not an event: ${JSON.stringify(document).slice(0, 300)}`);
     }
-    const { outcome, requestUnits } = await measureChargesSettled(() => projectBatch(events, { ...ports, events: ports.events }));
+    const { outcome, requestUnits } = await measureChargesSettled(() => projectBatch(events, ports));
     if (outcome.status === "rejected") {
       context.error(`projector: batch of ${events.length} failed after ${requestUnits} RU; it will be delivered again`, outcome.reason);
       throw outcome.reason;

@@ -21,5 +21,4 @@ export interface AppDependencies {
   readonly projectionHealth: () => Promise<ProjectionHealth>;
   readonly now: () => Date;
   readonly newId: () => string;
-  readonly log: (message: string, error?: unknown) => void;
 }

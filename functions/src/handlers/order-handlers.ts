@@ -50,7 +50,7 @@ function orderResponse(state: PlacedOrder & { exists?: boolean }, version: numbe
 
 /** POST /api/orders: places an order; orderNumber defaults to a new uuid. */
 export function placeOrderHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const body = await parseBody(request, placeOrderBodySchema);
     const orderNumber = body.orderNumber ?? deps.newId();
     const planned = body.delivery?.plannedDeliveryTime;
@@ -69,7 +69,7 @@ export function placeOrderHandler(deps: AppDependencies): HttpHandler {
 
 /** GET /api/orders/{orderNumber}: the state folded from the order's events. */
 export function getOrderHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const orderNumber = orderNumberOf(request);
     const { state, version } = await loadOrder(deps.events, orderNumber);
     if (!state.exists) throw new Problem("order-not-found", `order ${orderNumber} does not exist`);
@@ -80,7 +80,7 @@ export function getOrderHandler(deps: AppDependencies): HttpHandler {
 type CommandFactory<S extends Schema> = (orderNumber: string, body: Infer<S>, now: string) => OrderCommand;
 
 function commandHandler<S extends Schema>(deps: AppDependencies, schema: S, toCommand: CommandFactory<S>): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const orderNumber = orderNumberOf(request);
     const ifMatch = ifMatchOf(request);
     const body = await parseBody(request, schema);

@@ -24,7 +24,7 @@ export function intParam(value: string | null, name: string, min: number, max: n
 
 /** POST /api/streams/{streamId}/events */
 export function appendEventsHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const streamId = streamIdOf(request.params);
     const body = await readJsonBody(request);
     if (body === undefined) throw new Problem("validation-failed", "the body must be an object with an events array");
@@ -37,7 +37,7 @@ export function appendEventsHandler(deps: AppDependencies): HttpHandler {
 
 /** GET /api/streams/{streamId}/events?fromVersion=1&maxCount=100 */
 export function readStreamHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const streamId = streamIdOf(request.params);
     const fromVersion = intParam(request.query.get("fromVersion"), "fromVersion", 1, Number.MAX_SAFE_INTEGER, 1);
     const maxCount = intParam(request.query.get("maxCount"), "maxCount", 1, 1000, 100);

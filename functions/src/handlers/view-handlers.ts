@@ -29,7 +29,7 @@ function dayParam(request: HttpRequest): string {
 
 /** GET /api/views/customers/{customerId} */
 export function customerViewHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const customerId = positiveId(request, "customerId");
     const stored = await deps.views.get<CustomerOrdersDoc>(viewKeys.customer(customerId));
     if (!stored) throw new Problem("view-not-found", `no orders projected for customer ${customerId}`);
@@ -39,7 +39,7 @@ export function customerViewHandler(deps: AppDependencies): HttpHandler {
 
 /** GET /api/views/customers?top=N: most orders first, ties by customerId; N defaults to 10. */
 export function topCustomersHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const top = intParam(request.query.get("top"), "top", 1, 1000, 10);
     const docs = await deps.views.top<CustomerOrdersDoc>("customer", top);
     return json(
@@ -51,7 +51,7 @@ export function topCustomersHandler(deps: AppDependencies): HttpHandler {
 
 /** GET /api/views/hubs/{hubId}/days/{YYYY-MM-DD} */
 export function hubDayViewHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const hubId = positiveId(request, "hubId");
     const day = dayParam(request);
     const stored = await deps.views.get<HubDayDoc>(viewKeys.hubDay(hubId, day));
@@ -62,7 +62,7 @@ export function hubDayViewHandler(deps: AppDependencies): HttpHandler {
 
 /** GET /api/views/orders/{orderNumber} */
 export function orderViewHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async (request) => {
+  return withProblems(async (request) => {
     const orderNumber = request.params.orderNumber ?? "";
     if (!isValidOrderNumber(orderNumber)) throw new Problem("invalid-identifier", "orderNumber must be a uuid or 1-64 letters, digits and dashes");
     const stored = await deps.views.get<OrderSummaryDoc>(viewKeys.order(orderNumber));
@@ -74,7 +74,7 @@ export function orderViewHandler(deps: AppDependencies): HttpHandler {
 
 /** GET /api/health: store kind, projection position and lag, dead letters. */
 export function healthHandler(deps: AppDependencies): HttpHandler {
-  return withProblems(deps, async () => {
+  return withProblems(async () => {
     const [projection, deadLetters] = await Promise.all([deps.projectionHealth(), deps.deadLetters.count()]);
     return json(200, { status: "ok", store: deps.events.kind, views: deps.views.kind, projection, deadLetters });
   });

@@ -152,7 +152,10 @@ export class DevServer {
       functionName: match.route.name,
       invocationId: randomUUID(),
       logHandler: (level, ...args) => {
-        if (level === "error" || level === "warning") this.options.log(`${match.route.name}: ${args.map(String).join(" ")}`);
+        if (level === "error" || level === "warning") {
+          const texts = args.filter((a) => !(a instanceof Error)).map(String);
+          this.options.log(`${match.route.name}: ${texts.join(" ")}`, args.find((a) => a instanceof Error));
+        }
       },
     });
     send(response, await match.route.handler(httpRequest, context));

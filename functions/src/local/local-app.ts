@@ -46,7 +46,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     const [next] = position < head ? await events.readAll(position, 1) : [];
     return { position, lagEvents: head - position, lagMs: next ? Math.max(0, Date.now() - Date.parse(next.recordedAt)) : 0, recentLag: projector.recentLag() };
   };
-  const deps: AppDependencies = { events, views, deadLetters: views, projectionHealth, now: () => new Date(), newId: randomUUID, log: options.log };
+  const deps: AppDependencies = { events, views, deadLetters: views, projectionHealth, now: () => new Date(), newId: randomUUID };
   const server = new DevServer({ routes: createRoutes(deps), port: options.port, log: options.log });
   let port: number;
   try {
