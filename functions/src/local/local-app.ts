@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import type { AppDependencies, ProjectionHealth } from "../handlers/dependencies.js";
+import type { FromProjector, ToProjector } from "./projector-messages.js";
 import { createRoutes } from "../handlers/routes.js";
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
-import { LocalProjector } from "../projections/local-projector.js";
 import { SqliteViewStore } from "../projections/sqlite/sqlite-view-store.js";
 import { DevServer } from "./dev-server.js";
 
@@ -11,7 +12,6 @@ export interface LocalApp {
   readonly port: number;
   readonly events: SqliteEventStore;
   readonly views: SqliteViewStore;
-  readonly projector: LocalProjector;
   /** Stops accepting requests, lets those in flight finish, stops the projector at a batch boundary, closes the files. */
   close(): Promise<void>;
 }
@@ -22,27 +22,21 @@ export interface LocalAppOptions {
   readonly log: (message: string, error?: unknown) => void;
 }
 
-/** The embedded default: SQLite event store and views, the projector and the HTTP API in one process. */
+/**
+ * The embedded default: the HTTP API over the SQLite event store and views, and the projector
+ * in a worker thread of the same process (projector-worker.ts).
+ */
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const events = new SqliteEventStore({ file: join(options.dataDir, "events.db") });
   const views = new SqliteViewStore(join(options.dataDir, "views.db"));
-  // The projector writes through its own connection, one transaction per batch; the API reads
-  // through `views` and so sees whole batches only.
-  const projectorViews = new SqliteViewStore(join(options.dataDir, "views.db"));
-  const projector = new LocalProjector({
-    feed: events,
-    events,
-    views: projectorViews,
-    deadLetters: projectorViews,
-    checkpoints: projectorViews,
-    transaction: (work) => projectorViews.inTransaction(work),
-    onError: (error, retryInMs) => {
-      options.log(`projection failed; retrying in ${retryInMs} ms`, error);
-    },
+  const projector = startProjectorWorker(options.dataDir, options.log);
+  events.onAppended(() => {
+    projector.post({ kind: "appended" });
   });
   const projectionHealth = async (): Promise<ProjectionHealth> => {
     const head = await events.headPosition();
-    const position = projector.checkpoint;
+    // The worker commits its checkpoint with each batch; this connection sees whole batches.
+    const position = await views.getCheckpoint("views");
     const [next] = position < head ? await events.readAll(position, 1) : [];
     return { position, lagEvents: head - position, lagMs: next ? Math.max(0, Date.now() - Date.parse(next.recordedAt)) : 0, recentLag: projector.recentLag() };
   };
@@ -52,23 +46,58 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
   try {
     port = await server.listen();
   } catch (error) {
+    await projector.stop();
     views.close();
-    projectorViews.close();
     await events.close();
     throw error;
   }
-  projector.start();
   return {
     port,
     events,
     views,
-    projector,
     async close() {
       await server.close();
       await projector.stop();
       await events.close();
-      projectorViews.close();
       views.close();
+    },
+  };
+}
+
+interface ProjectorWorker {
+  post(message: ToProjector): void;
+  recentLag(): { count: number; p50Ms: number | null; p99Ms: number | null };
+  /** Asks the worker to stop at a batch boundary and waits until it has closed its files. */
+  stop(): Promise<void>;
+}
+
+function startProjectorWorker(dataDir: string, log: LocalAppOptions["log"]): ProjectorWorker {
+  // The worker runs TypeScript like the rest of the app: through tsx, whatever started us.
+  const worker = new Worker(new URL("./projector-worker.ts", import.meta.url), { workerData: { dataDir }, execArgv: ["--import", "tsx"] });
+  let recentLag = { count: 0, p50Ms: null as number | null, p99Ms: null as number | null };
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    worker.once("exit", (code) => {
+      exited = true;
+      if (code !== 0) log(`the projector worker exited with code ${code}`);
+      resolve();
+    });
+  });
+  worker.on("message", (message: FromProjector) => {
+    if (message.kind === "batch") recentLag = message.recentLag;
+    else if (message.kind === "error") log(`projection failed; retrying in ${message.retryInMs} ms: ${message.message}`);
+  });
+  worker.on("error", (error) => {
+    log("the projector worker failed", error);
+  });
+  return {
+    post(message) {
+      if (!exited) worker.postMessage(message);
+    },
+    recentLag: () => recentLag,
+    async stop() {
+      if (!exited) worker.postMessage({ kind: "stop" } satisfies ToProjector);
+      await exit;
     },
   };
 }

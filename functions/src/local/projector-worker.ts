@@ -1,0 +1,61 @@
+/**
+ * The local projector in a worker thread, beside the HTTP API rather than on its event loop:
+ * rewriting view documents then never delays a request. It has its own connections to both
+ * files; the API tells it about appends, and it reports its position and lag after each batch.
+ */
+import { join } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import type { EventFeed } from "../eventstore/event-store.js";
+import type { FromProjector, ToProjector } from "./projector-messages.js";
+import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
+import { LocalProjector } from "../projections/local-projector.js";
+import { SqliteViewStore } from "../projections/sqlite/sqlite-view-store.js";
+
+const port = parentPort;
+if (port === null) throw new Error("projector-worker runs only as a worker thread");
+const { dataDir } = workerData as { dataDir: string };
+const post = (message: FromProjector) => {
+  port.postMessage(message);
+};
+
+const events = new SqliteEventStore({ file: join(dataDir, "events.db") });
+const views = new SqliteViewStore(join(dataDir, "views.db"));
+const appendListeners = new Set<() => void>();
+// Appends happen on the API's connection: its "appended" messages wake the projector.
+const feed: EventFeed = {
+  readAll: (after, max) => events.readAll(after, max),
+  headPosition: () => events.headPosition(),
+  onAppended(listener) {
+    appendListeners.add(listener);
+    return () => appendListeners.delete(listener);
+  },
+};
+const projector: LocalProjector = new LocalProjector({
+  feed,
+  events,
+  views,
+  deadLetters: views,
+  checkpoints: views,
+  transaction: (work) => views.inTransaction(work),
+  onBatch: (outcome) => {
+    post({ kind: "batch", position: outcome.position, recentLag: projector.recentLag() });
+  },
+  onError: (error, retryInMs) => {
+    post({ kind: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error), retryInMs });
+  },
+});
+
+port.on("message", (message: ToProjector) => {
+  if (message.kind === "appended") {
+    for (const listener of appendListeners) listener();
+    return;
+  }
+  void projector.stop().then(async () => {
+    await events.close();
+    views.close();
+    post({ kind: "stopped" });
+    port.close();
+  });
+});
+projector.start();
+post({ kind: "started" });
