@@ -142,10 +142,12 @@ export class LocalProjector {
     const projectedAt = this.now().getTime();
     for (const event of batch) this.lags[this.lagCount++ % this.lags.length] = Math.max(0, projectedAt - Date.parse(event.recordedAt));
     this.options.onBatch?.({ ...outcome, position: last.position });
-    // A full batch means more is waiting: switch to catch-up batches until the feed runs dry.
-    this.behind = batch.length === size;
     this.shrunkTo = undefined;
-    return this.behind;
+    const full = batch.length === size;
+    // Far behind (a rebuild, a restart): catch-up batches until the feed runs dry. Merely busy
+    // (a full small batch under load): keep small batches, which keep each event's lag short.
+    this.behind = full && (this.behind || (await feed.headPosition()) - last.position > 4 * this.batchSize);
+    return full;
   }
 
   /** Waits for an append or the poll interval; an append during the last batch skips the wait. */
