@@ -30,6 +30,8 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
   const events = new SqliteEventStore({ file: join(options.dataDir, "events.db") });
   const views = new SqliteViewStore(join(options.dataDir, "views.db"));
   const projector = startProjectorWorker(options.dataDir, options.log);
+  // Serve only once the projector is running: the first appends are then projected at once.
+  await projector.ready;
   events.onAppended(() => {
     projector.post({ kind: "appended" });
   });
@@ -65,6 +67,8 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
 }
 
 interface ProjectorWorker {
+  /** Settles when the worker has opened its files and started following the feed. */
+  readonly ready: Promise<void>;
   post(message: ToProjector): void;
   recentLag(): { count: number; p50Ms: number | null; p99Ms: number | null };
   /** Asks the worker to stop at a batch boundary and waits until it has closed its files. */
@@ -83,14 +87,24 @@ function startProjectorWorker(dataDir: string, log: LocalAppOptions["log"]): Pro
       resolve();
     });
   });
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    worker.once("error", reject);
+    void exit.then(() => {
+      reject(new Error("the projector worker exited before it started"));
+    });
+  });
   worker.on("message", (message: FromProjector) => {
-    if (message.kind === "batch") recentLag = message.recentLag;
+    if (message.kind === "started") started();
+    else if (message.kind === "batch") recentLag = message.recentLag;
     else if (message.kind === "error") log(`projection failed; retrying in ${message.retryInMs} ms: ${message.message}`);
   });
   worker.on("error", (error) => {
     log("the projector worker failed", error);
   });
   return {
+    ready,
     post(message) {
       if (!exited) worker.postMessage(message);
     },
