@@ -43,12 +43,18 @@ const appendRequestSchema = z.strictObject({
 
 
 
+/** Refuses a stream id outside ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$ with 400. */
+export function requireStreamId(streamId: string): string {
+  if (!isValidStreamId(streamId)) throw new Problem("invalid-stream-id", "streamId must match ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$");
+  return streamId;
+}
+
 /**
  * The store API's append: everything is checked before anything is written, then one atomic
  * append. Order streams take only order events that name the stream's own order.
  */
 export async function appendEvents(store: EventStore, streamId: string, body: unknown, newId: () => string): Promise<AppendResult> {
-  if (!isValidStreamId(streamId)) throw new Problem("invalid-stream-id", "streamId must match ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$");
+  requireStreamId(streamId);
   // Count before validating each event, so an oversized array is refused cheaply.
   const count = typeof body === "object" && body !== null && "events" in body && Array.isArray(body.events) ? body.events.length : undefined;
   if (count !== undefined && (count < 1 || count > MAX_EVENTS_PER_APPEND)) {

@@ -27,5 +27,3 @@ export type OrderCommand =
   | { type: "StartPicking"; orderNumber: string; pickingStartTime: string }
   | { type: "DispatchOrder"; orderNumber: string; pickingEndTime: string; plannedDeliveryTime?: string }
   | { type: "DeliverOrder"; orderNumber: string; deliveredTime: string };
-
-export type OrderCommandType = OrderCommand["type"];

@@ -54,13 +54,10 @@ export const orderEventSchemas = {
 } as const;
 
 export type OrderEventType = keyof typeof orderEventSchemas;
-export const ORDER_EVENT_TYPES = Object.keys(orderEventSchemas) as OrderEventType[];
 
 export type OrderEvent = {
   [K in OrderEventType]: { type: K; data: Infer<(typeof orderEventSchemas)[K]> };
 }[OrderEventType];
-
-export type OrderEventOf<K extends OrderEventType> = Extract<OrderEvent, { type: K }>;
 
 export function isOrderEventType(type: string): type is OrderEventType {
   return Object.hasOwn(orderEventSchemas, type);

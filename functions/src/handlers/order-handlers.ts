@@ -20,7 +20,8 @@ import { json, versionTag } from "./http-responses.js";
 import { readJsonBody } from "./read-json-body.js";
 import { withProblems } from "./with-problems.js";
 
-function orderNumberOf(request: HttpRequest): string {
+/** The path's orderNumber, refused with 400 unless it is a valid order number. */
+export function orderNumberOf(request: HttpRequest): string {
   const orderNumber = request.params.orderNumber ?? "";
   if (!isValidOrderNumber(orderNumber)) throw new Problem("invalid-identifier", "orderNumber must be a uuid or 1-64 letters, digits and dashes");
   return orderNumber;

@@ -1,16 +1,13 @@
 import type { HttpHandler } from "@azure/functions";
 import type { AppDependencies } from "./dependencies.js";
-import { appendEvents } from "../application/append-events.js";
+import { appendEvents, requireStreamId } from "../application/append-events.js";
 import { Problem } from "../application/problems.js";
-import { isValidStreamId } from "../domain/identifiers.js";
 import { json, versionTag } from "./http-responses.js";
 import { readJsonBody } from "./read-json-body.js";
 import { withProblems } from "./with-problems.js";
 
 function streamIdOf(params: Record<string, string>): string {
-  const streamId = params.streamId ?? "";
-  if (!isValidStreamId(streamId)) throw new Problem("invalid-stream-id", "streamId must match ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$");
-  return streamId;
+  return requireStreamId(params.streamId ?? "");
 }
 
 /** A positive integer query parameter with bounds; absent means the default. */

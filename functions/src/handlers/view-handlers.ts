@@ -4,12 +4,12 @@ import type { HubDayDoc } from "../projections/hub-day.js";
 import type { OrderSummaryDoc } from "../projections/order-summary.js";
 import type { AppDependencies } from "./dependencies.js";
 import { Problem } from "../application/problems.js";
-import { isValidOrderNumber } from "../domain/identifiers.js";
 import { customerResponse } from "../projections/customer-orders.js";
 import { hubDayResponse } from "../projections/hub-day.js";
 import { orderSummaryResponse } from "../projections/order-summary.js";
 import { viewKeys } from "../projections/view-keys.js";
 import { json } from "./http-responses.js";
+import { orderNumberOf } from "./order-handlers.js";
 import { intParam } from "./stream-handlers.js";
 import { withProblems } from "./with-problems.js";
 
@@ -63,8 +63,7 @@ export function hubDayViewHandler(deps: AppDependencies): HttpHandler {
 /** GET /api/views/orders/{orderNumber} */
 export function orderViewHandler(deps: AppDependencies): HttpHandler {
   return withProblems(async (request) => {
-    const orderNumber = request.params.orderNumber ?? "";
-    if (!isValidOrderNumber(orderNumber)) throw new Problem("invalid-identifier", "orderNumber must be a uuid or 1-64 letters, digits and dashes");
+    const orderNumber = orderNumberOf(request);
     const stored = await deps.views.get<OrderSummaryDoc>(viewKeys.order(orderNumber));
     const response = stored && orderSummaryResponse(stored.value);
     if (!response) throw new Problem("view-not-found", `order ${orderNumber} is not projected (yet)`);

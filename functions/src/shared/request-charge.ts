@@ -23,10 +23,11 @@ export function recordCharge(operation: string, requestUnits: number | undefined
   if (meter.detail.length < 20) meter.detail.push(`${operation}=${Math.round(requestUnits * 100) / 100}`);
 }
 
+/** The work's result with what it spent; a failure is thrown as it came. */
 export async function measureCharges<T>(work: () => Promise<T>): Promise<{ result: T; requestUnits: number; operations: number; detail: readonly string[] }> {
-  const meter: Meter = { total: 0, operations: 0, detail: [] };
-  const result = await meters.run(meter, work);
-  return { result, requestUnits: Math.round(meter.total * 100) / 100, operations: meter.operations, detail: meter.detail };
+  const { outcome, ...spent } = await measureChargesSettled(work);
+  if (outcome.status === "rejected") throw outcome.reason;
+  return { result: outcome.value, ...spent };
 }
 
 /** Like measureCharges, but the meter is read even when the work throws. */

@@ -79,6 +79,8 @@ export class SqliteEventStore implements EventStore, EventFeed {
   private flushScheduled = false;
   private closed = false;
   private readonly statements;
+  /** One append inside the group's transaction: a savepoint, rolled back alone on failure. */
+  private readonly appendOne: (p: PendingAppend) => AppendResult;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = openDatabase(options.file);
@@ -97,6 +99,7 @@ export class SqliteEventStore implements EventStore, EventFeed {
       readAll: this.db.prepare<[number, number], EventRow>("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
       head: this.db.prepare<[], { head: number | null }>("SELECT MAX(position) AS head FROM events"),
     };
+    this.appendOne = this.db.transaction((p: PendingAppend) => this.appendInTransaction(p));
   }
 
   append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
@@ -118,12 +121,11 @@ export class SqliteEventStore implements EventStore, EventFeed {
     this.pending = [];
     if (batch.length === 0) return;
     const outcomes: ({ ok: true; result: AppendResult } | { ok: false; error: unknown })[] = [];
-    const appendOne = this.db.transaction((p: PendingAppend) => this.appendInTransaction(p));
     try {
       this.db.transaction(() => {
         for (const p of batch) {
           try {
-            outcomes.push({ ok: true, result: appendOne(p) });
+            outcomes.push({ ok: true, result: this.appendOne(p) });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
