@@ -48,6 +48,7 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   private readonly db: Database.Database;
   private readonly statements;
   private readonly commitAll: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
+  private readonly commitOne: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
 
   constructor(file: string) {
     this.db = openDatabase(file, "NORMAL");
@@ -84,7 +85,7 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     };
     // better-sqlite3 nests this in a savepoint inside the projector's batch transaction: a
     // failed condition undoes the group's earlier operations, as a Cosmos batch does.
-    this.commitAll = this.db.transaction((group: string, ops: readonly ViewOp[]) => {
+    this.commitOne = (group: string, ops: readonly ViewOp[]) => {
       const etags = new Map<string, string>();
       for (const op of ops) {
         if (op.type === "delete") {
@@ -103,7 +104,9 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
         }
       }
       return etags;
-    });
+    };
+    // A single statement is atomic by itself: most commits (order summaries) skip the savepoint.
+    this.commitAll = this.db.transaction(this.commitOne);
   }
 
   read<T>(group: string, ids: readonly string[]): Promise<ReadonlyMap<string, StoredRow<T>>> {
@@ -118,7 +121,7 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   commit(group: string, ops: readonly ViewOp[]): Promise<ReadonlyMap<string, string>> {
     if (ops.length > MAX_OPS_PER_COMMIT) return Promise.reject(new Error(`a commit takes at most ${MAX_OPS_PER_COMMIT} operations, not ${ops.length}`));
     try {
-      return Promise.resolve(this.commitAll(group, ops));
+      return Promise.resolve(ops.length === 1 ? this.commitOne(group, ops) : this.commitAll(group, ops));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
