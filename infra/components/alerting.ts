@@ -30,8 +30,10 @@ const appendNames = APPEND_FUNCTIONS.map((n) => `"${n}"`).join(", ");
  * count in your query, it will always result in the value 1", azure-monitor/alerts/alerts-log-query).
  *
  * Function invocations are the `requests` of Application Insights, named after the function
- * (azure-functions/analyze-telemetry-data); custom metrics land in `customMetrics` with `name`
- * and `value` (azure-monitor/app/data-model). Cosmos DB's resource-specific diagnostics land in
+ * (azure-functions/analyze-telemetry-data); custom metrics land in `customMetrics`, the
+ * Application Insights name of the workspace table AppMetrics (Name, Sum, Min, Max, ItemCount;
+ * azure-monitor/reference/tables/appmetrics), read in the Application Insights scope as `name`
+ * and `value`. Cosmos DB's resource-specific diagnostics land in
  * CDBDataPlaneRequests with StatusCode per request (azure-monitor/reference/tables/cdbdataplanerequests;
  * cosmos-db/monitor-logs-basic-queries, "Requests throttled (statusCode = 429)").
  */
