@@ -69,7 +69,7 @@ describe("the dev stack under mocks", () => {
     expect(run.one("azure-native:storage:BlobContainer").inputs).toMatchObject({ containerName: "app-package", publicAccess: "None" });
   });
 
-  it("runs a Flex Consumption (FC1) Linux app on Node 22 with a user-assigned identity, HTTPS only, TLS 1.2, no FTP", () => {
+  it("runs a Flex Consumption (FC1) Linux app on Node 22 with a user-assigned identity, HTTPS only, TLS 1.2, no basic publishing credentials", () => {
     expect(run.one("azure-native:web:AppServicePlan").inputs).toMatchObject({ sku: { name: "FC1", tier: "FlexConsumption" }, reserved: true });
     const identity = run.one("azure-native:managedidentity:UserAssignedIdentity");
     const storage = run.one("azure-native:storage:StorageAccount");

@@ -1,9 +1,19 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Props } from "../../policy/rules.js";
 import type { ProgramRun } from "./program-under-mocks.js";
 import { FLEX_REJECTED_APP_SETTINGS, FLEX_REJECTED_SITE_PROPERTIES } from "../../policy/flex-consumption-rules.js";
 import { BASELINE_RULES, violationsOf } from "../../policy/rules.js";
 import { runProgram } from "./program-under-mocks.js";
+
+/** The pack as `pulumi preview --policy-pack policy` loads it: the PolicyPack the module constructs. */
+const packs = vi.hoisted(() => [] as { name: string; policies: { name: string; enforcementLevel: string; validateResource: (args: unknown, report: (message: string) => void) => void }[] }[]);
+vi.mock("@pulumi/policy", () => ({
+  PolicyPack: class {
+    constructor(name: string, args: { policies: (typeof packs)[number]["policies"] }) {
+      packs.push({ name, policies: args.policies });
+    }
+  },
+}));
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -126,6 +136,23 @@ describe("the baseline policy pack", () => {
       siteConfigOf(p).alwaysOn = true;
     });
     expect(violationsOf("azure-native:web:WebApp", classic).filter((v) => v.rule === "flex-consumption-rejected-settings")).toEqual([]);
+  });
+
+  it("is what the policy pack enforces: every rule mandatory, refusing each entry of the Flex table", async () => {
+    await import("../../policy/index.js");
+    const [pack] = packs;
+    expect(pack?.policies.map((p) => p.name)).toEqual(BASELINE_RULES.map((r) => r.name));
+    for (const policy of pack?.policies ?? []) expect(policy.enforcementLevel, policy.name).toBe("mandatory");
+    const flex = pack?.policies.find((p) => p.name === "flex-consumption-rejected-settings");
+    const refusedBy = (props: Props) => {
+      const messages: string[] = [];
+      flex?.validateResource({ type: "azure-native:web:WebApp", props }, (message) => messages.push(message));
+      return messages;
+    };
+    expect(refusedBy(run.one("azure-native:web:WebApp").inputs)).toEqual([]);
+    const cases = WEAKENINGS["flex-consumption-rejected-settings"] ?? [];
+    expect(cases.length).toBe(FLEX_REJECTED_SITE_PROPERTIES.length + FLEX_REJECTED_APP_SETTINGS.length + 1);
+    for (const { type, change } of cases) expect(refusedBy(weakened(type, change)), change.toString()).toHaveLength(1);
   });
 
   for (const [rule, cases] of Object.entries(WEAKENINGS)) {
