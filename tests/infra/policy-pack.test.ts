@@ -8,11 +8,9 @@ import { runProgram } from "./program-under-mocks.js";
 /** The pack as `pulumi preview --policy-pack policy` loads it: the PolicyPack the module constructs. */
 const packs = vi.hoisted(() => [] as { name: string; policies: { name: string; enforcementLevel: string; validateResource: (args: unknown, report: (message: string) => void) => void }[] }[]);
 vi.mock("@pulumi/policy", () => ({
-  PolicyPack: class {
-    constructor(name: string, args: { policies: (typeof packs)[number]["policies"] }) {
-      packs.push({ name, policies: args.policies });
-    }
-  },
+  PolicyPack: vi.fn(function (name: string, args: { policies: (typeof packs)[number]["policies"] }) {
+    packs.push({ name, policies: args.policies });
+  }),
 }));
 
 let run: ProgramRun;
