@@ -7,6 +7,9 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type * as BuildFunctions from "../../scripts/build-functions.js";
 import type { ProgramRun } from "./program-under-mocks.js";
+import type { AppDependencies } from "../../functions/src/handlers/dependencies.js";
+import { createRoutes } from "../../functions/src/handlers/routes.js";
+import { APPEND_FUNCTIONS } from "../../infra/components/alerting.js";
 import { FLEX_REJECTED_APP_SETTINGS, FLEX_REJECTED_SITE_PROPERTIES, flexRejectionsIn } from "../../policy/flex-consumption-rules.js";
 import { runProgram, SUBSCRIPTION, valueOf } from "./program-under-mocks.js";
 
@@ -168,6 +171,13 @@ describe("the dev stack under mocks", () => {
     expect(throttling?.inputs.criteria.allOf[0]).toMatchObject({ query: expect.stringContaining('"429"'), metricMeasureColumn: "throttledPercent", threshold: 5 });
     // No alert on any single 429: a few percent is Cosmos DB using the throughput it was given.
     expect(run.ofType("azure-native:monitor:MetricAlert")).toEqual([]);
+  });
+
+  it("counts as appends exactly the routes that write, so the stall alert and the workbook miss none", () => {
+    const writing = createRoutes({} as AppDependencies)
+      .filter((r) => r.methods.some((m) => m !== "GET"))
+      .map((r) => r.name);
+    expect([...APPEND_FUNCTIONS].sort()).toEqual(writing.sort());
   });
 
   it("publishes a workbook with appends per minute, projection lag and RU consumption", () => {
