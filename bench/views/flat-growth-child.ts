@@ -58,12 +58,13 @@ async function catchUpMs(): Promise<number> {
 
 async function firstPageMs(customerId: number): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < 100; i++) {
+  // 30 warm-up calls, then the median of 300: a sub-millisecond figure needs many samples.
+  for (let i = 0; i < 330; i++) {
     const request = new HttpRequest({ method: "GET", url: `http://127.0.0.1/api/views/customers/${customerId}`, params: { customerId: String(customerId) } });
     const started = process.hrtime.bigint();
     const response = await getCustomer(request, new InvocationContext({ functionName: "customerView" }));
     if (response.status !== 200) throw new Error(`GET answered ${String(response.status)}`);
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (i >= 30) times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return median(times);
 }
