@@ -23,7 +23,7 @@ export interface GroupUpdate {
   plan(stored: ReadonlyMap<string, unknown>): readonly GroupStep[];
 }
 
-/** Room for entries in one commit beside the header. */
+/** Consecutive runs of at most `size` items. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
