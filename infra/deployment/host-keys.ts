@@ -15,7 +15,7 @@ export interface RetryOptions {
  * Failures that go away once the host is running with its storage grant: the host keeps its
  * keys in `azure-webjobs-secrets` through the app's identity, and until it can, listing them
  * fails with "Encountered an error (InternalServerError) from host runtime" (Azure/azure-cli
- * #20892, Azure/Azure-Functions #2660); throttling and gateway errors are transient too.
+ * #20892); throttling and gateway errors are transient too.
  */
 export function isTransientHostKeysError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);

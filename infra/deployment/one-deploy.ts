@@ -74,7 +74,7 @@ function isPropagationDelay(status: number, body: string): boolean {
  * Flex writes the package to the deployment container asynchronously, with the app's identity:
  * a storage 403 therefore arrives as a failed deployment, e.g. "Failed to upload blob package to
  * storage account ... 403 (This request is not authorized to perform this operation.)"
- * (Azure/azure-functions-core-tools #4346; Azure/azure-dev #4439).
+ * (Azure/azure-functions-core-tools #4346).
  */
 export function isStorageForbidden(status: DeploymentStatus): boolean {
   return /\b403\b|Forbidden|AuthorizationPermissionMismatch|not authorized to perform this operation/i.test(`${status.status_text ?? ""} ${status.message ?? ""}`);
