@@ -1,4 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramRun } from "./program-under-mocks.js";
 import { runProgram, valueOf } from "./program-under-mocks.js";
@@ -93,4 +97,29 @@ describe("reading the host keys", () => {
     await expect(retryTransient("listing", () => (calls++, Promise.reject(new Error("AuthorizationFailed"))), options)).rejects.toThrow(/AuthorizationFailed/);
     expect(calls).toBe(1);
   });
+});
+
+describe("the serialized one-deploy provider, loaded as Pulumi's dynamic provider host loads it", () => {
+  it("evaluates in a plain CommonJS process, diffs on the hash, and reaches the runner through tsx", () => {
+    const deployment = run.resources.find((r) => r.name.endsWith("-one-deploy"));
+    const dir = mkdtempSync(join(tmpdir(), "es-provider-host-"));
+    writeFileSync(join(dir, "provider.js"), String(deployment?.inputs.__provider));
+    writeFileSync(join(dir, "functionapp.zip"), "the zip");
+    // What @pulumi/pulumi/cmd/dynamic-provider does: requireFromString(__provider).handler().
+    const host = `
+      const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
+      const provider = requireFromString(require("node:fs").readFileSync(${JSON.stringify(join(dir, "provider.js"))}, "utf8")).handler();
+      const inputs = { appId: "/subscriptions/s/app", scmHostName: "https://127.0.0.1:9", zipPath: ${JSON.stringify(join(dir, "functionapp.zip"))}, zipSha256: "0".repeat(64), healthUrl: "https://127.0.0.1:9/api/health", expectedFunctions: ["health"], propagationWindowMinutes: 1 };
+      (async () => {
+        const same = await provider.diff("id", inputs, inputs);
+        const changed = await provider.diff("id", inputs, { ...inputs, zipSha256: "1".repeat(64) });
+        console.log("diff", same.changes, changed.changes);
+        await provider.create(inputs).catch((e) => console.log("create:", e.message));
+      })();`;
+    const result = spawnSync(process.execPath, ["-e", host], { cwd: join(import.meta.dirname, "../.."), encoding: "utf8", timeout: 60_000 });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("diff false true");
+    // The runner loaded and ran: it refuses a zip whose hash is not the one given, before any network call.
+    expect(result.stdout).toMatch(/create: .*functionapp\.zip changed after the build/);
+  }, 60_000);
 });
