@@ -1,0 +1,45 @@
+import type { DeadLetter, DeadLetterStore } from "../projections/dead-letters.js";
+import type { ViewKind } from "../projections/view-keys.js";
+import type { StoredView, ViewStore, ViewWrite } from "../projections/view-store.js";
+
+/**
+ * The views the API reads, forwarded to whichever generation serves reads at the moment of each
+ * call. The handlers keep one ViewStore for the life of the process; switching generations is
+ * then a matter of changing what `serving` returns.
+ */
+export class ServingViews implements ViewStore {
+  constructor(private readonly serving: () => ViewStore) {}
+
+  get kind(): string {
+    return this.serving().kind;
+  }
+
+  get<T>(key: string): Promise<StoredView<T> | undefined> {
+    return this.serving().get<T>(key);
+  }
+
+  put(write: ViewWrite, etag: string | undefined): Promise<string> {
+    return this.serving().put(write, etag);
+  }
+
+  top<T>(kind: ViewKind, limit: number): Promise<readonly T[]> {
+    return this.serving().top<T>(kind, limit);
+  }
+}
+
+/** Dead letters of the serving generation, where each generation keeps its own (locally). */
+export class ServingDeadLetters implements DeadLetterStore {
+  constructor(private readonly serving: () => DeadLetterStore) {}
+
+  add(letter: DeadLetter): Promise<void> {
+    return this.serving().add(letter);
+  }
+
+  count(): Promise<number> {
+    return this.serving().count();
+  }
+
+  list(limit: number): Promise<readonly DeadLetter[]> {
+    return this.serving().list(limit);
+  }
+}
