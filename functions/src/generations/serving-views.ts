@@ -8,22 +8,25 @@ import type { StoredView, ViewStore, ViewWrite } from "../projections/view-store
  * then a matter of changing what `serving` returns.
  */
 export class ServingViews implements ViewStore {
-  constructor(private readonly serving: () => ViewStore) {}
+  /**
+   * `serving` may have to look the generation up first (Azure). Given a store at once (local),
+   * the store is chosen when the call is made, and used in the same turn of the event loop.
+   */
+  constructor(
+    readonly kind: string,
+    private readonly serving: () => ViewStore | Promise<ViewStore>,
+  ) {}
 
-  get kind(): string {
-    return this.serving().kind;
+  async get<T>(key: string): Promise<StoredView<T> | undefined> {
+    return (await this.serving()).get<T>(key);
   }
 
-  get<T>(key: string): Promise<StoredView<T> | undefined> {
-    return this.serving().get<T>(key);
+  async put(write: ViewWrite, etag: string | undefined): Promise<string> {
+    return (await this.serving()).put(write, etag);
   }
 
-  put(write: ViewWrite, etag: string | undefined): Promise<string> {
-    return this.serving().put(write, etag);
-  }
-
-  top<T>(kind: ViewKind, limit: number): Promise<readonly T[]> {
-    return this.serving().top<T>(kind, limit);
+  async top<T>(kind: ViewKind, limit: number): Promise<readonly T[]> {
+    return (await this.serving()).top<T>(kind, limit);
   }
 }
 

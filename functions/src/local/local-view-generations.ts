@@ -68,7 +68,7 @@ export interface LocalViewGenerationsOptions {
  * caught up, reads switch to it, the state file records the switch, and the old file goes.
  */
 export class LocalViewGenerations {
-  readonly views = new ServingViews(() => this.serving.store);
+  readonly views = new ServingViews("sqlite", () => this.serving.store);
   readonly deadLetters = new ServingDeadLetters(() => this.serving.store);
   private building: LiveGeneration | undefined;
   private timer: NodeJS.Timeout | undefined;
