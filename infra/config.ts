@@ -35,6 +35,10 @@ export interface StackConfig {
   readonly owner: string;
   /** `deployCode`: build and deploy the functions bundle in `pulumi up`; default true. */
   readonly deployCode: boolean;
+  /** `viewsGeneration`: the newest generation of the views; raise it by one to rebuild them (ADR 11). Default 1. */
+  readonly viewsGeneration: number;
+  /** `viewsRetireBelow`: generations below this one are removed; default 1 (none). At most viewsGeneration. */
+  readonly viewsRetireBelow: number;
 }
 
 export class StackConfigError extends Error {}
@@ -99,7 +103,10 @@ export function readStackConfig(config = new pulumi.Config(), project = pulumi.g
     projectionLagAlertSeconds: int(read("projectionLagAlertSeconds"), 5, 3600, 60),
     owner: config.get("owner") ?? stack,
     deployCode: bool(read("deployCode"), true),
+    viewsGeneration: int(read("viewsGeneration"), 1, 1000, 1),
+    viewsRetireBelow: int(read("viewsRetireBelow"), 1, 1000, 1),
   };
+  if (result.viewsRetireBelow > result.viewsGeneration) problems.push(`${project}:viewsRetireBelow must be at most viewsGeneration (${result.viewsGeneration}): the newest generation serves reads; got '${result.viewsRetireBelow}'`);
   if (problems.length > 0) throw new StackConfigError(`stack ${stack} has invalid config:\n- ${problems.join("\n- ")}`);
   return result;
 }

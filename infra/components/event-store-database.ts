@@ -1,7 +1,7 @@
 import * as cosmosdb from "@pulumi/azure-native/cosmosdb/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config.js";
-import { CONTAINERS, indexingPolicyOf } from "../../functions/src/eventstore/cosmos/container-definitions.js";
+import { CONTAINERS, indexingPolicyOf, type ContainerDefinition } from "../../functions/src/eventstore/cosmos/container-definitions.js";
 
 export interface EventStoreDatabaseArgs {
   readonly resourceGroupName: pulumi.Input<string>;
@@ -11,6 +11,37 @@ export interface EventStoreDatabaseArgs {
 
 export const DATABASE_NAME = "eventstore";
 
+type EventStoreContainer = Exclude<keyof typeof CONTAINERS, "views">;
+
+/** Where a container goes: the account and database, and the tags. */
+export interface ContainerPlace {
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly accountName: pulumi.Input<string>;
+  readonly databaseName: pulumi.Input<string>;
+  readonly tags: Record<string, string>;
+}
+
+/** A SQL container from its definition: partition key, indexing and unique keys. */
+export function cosmosContainer(name: string, definition: ContainerDefinition, place: ContainerPlace, options: pulumi.CustomResourceOptions): cosmosdb.SqlResourceSqlContainer {
+  return new cosmosdb.SqlResourceSqlContainer(
+    name,
+    {
+      resourceGroupName: place.resourceGroupName,
+      accountName: place.accountName,
+      databaseName: place.databaseName,
+      containerName: definition.id,
+      resource: {
+        id: definition.id,
+        partitionKey: { paths: [definition.partitionKeyPath], kind: "Hash", version: 2 },
+        indexingPolicy: indexingPolicyOf(definition),
+        ...(definition.uniqueKeyPaths.length > 0 ? { uniqueKeyPolicy: { uniqueKeys: [{ paths: [...definition.uniqueKeyPaths] }] } } : {}),
+      },
+      tags: place.tags,
+    },
+    options,
+  );
+}
+
 /**
  * The Cosmos DB account, database and containers of the event store. Local (key) auth is off,
  * so the only way in is Entra ID with a data-plane role; key-based metadata writes are off too,
@@ -19,7 +50,7 @@ export const DATABASE_NAME = "eventstore";
 export class EventStoreDatabase extends pulumi.ComponentResource {
   readonly account: cosmosdb.DatabaseAccount;
   readonly database: cosmosdb.SqlResourceSqlDatabase;
-  readonly containers: Record<keyof typeof CONTAINERS, cosmosdb.SqlResourceSqlContainer>;
+  readonly containers: Record<EventStoreContainer, cosmosdb.SqlResourceSqlContainer>;
   readonly endpoint: pulumi.Output<string>;
   readonly databaseName = DATABASE_NAME;
 
@@ -63,27 +94,10 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const container = (key: keyof typeof CONTAINERS) => {
-      const definition = CONTAINERS[key];
-      return new cosmosdb.SqlResourceSqlContainer(
-        `${name}-${definition.id}`,
-        {
-          resourceGroupName,
-          accountName: this.account.name,
-          databaseName: this.database.name,
-          containerName: definition.id,
-          resource: {
-            id: definition.id,
-            partitionKey: { paths: [definition.partitionKeyPath], kind: "Hash", version: 2 },
-            indexingPolicy: indexingPolicyOf(definition),
-            ...(definition.uniqueKeyPaths.length > 0 ? { uniqueKeyPolicy: { uniqueKeys: [{ paths: [...definition.uniqueKeyPaths] }] } } : {}),
-          },
-          tags,
-        },
-        { parent: this },
-      );
-    };
-    this.containers = { events: container("events"), views: container("views"), deadLetters: container("deadLetters"), leases: container("leases") };
+    const place = { resourceGroupName, accountName: this.account.name, databaseName: this.database.name, tags };
+    const container = (key: EventStoreContainer) => cosmosContainer(`${name}-${CONTAINERS[key].id}`, CONTAINERS[key], place, { parent: this });
+    // The views containers, one per generation, are the ViewGenerations component's.
+    this.containers = { events: container("events"), deadLetters: container("deadLetters"), leases: container("leases") };
     this.endpoint = this.account.documentEndpoint;
     this.registerOutputs({ accountName: this.account.name, endpoint: this.endpoint, databaseName: DATABASE_NAME });
   }

@@ -23,6 +23,8 @@ describe("stack config", () => {
       projectionLagAlertSeconds: 60,
       owner: "alice",
       deployCode: true,
+      viewsGeneration: 1,
+      viewsRetireBelow: 1,
     });
   });
 
