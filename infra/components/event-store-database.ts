@@ -46,6 +46,15 @@ export function cosmosContainer(name: string, definition: ContainerDefinition, p
  * The Cosmos DB account, database and containers of the event store. Local (key) auth is off,
  * so the only way in is Entra ID with a data-plane role; key-based metadata writes are off too,
  * so containers change only through the control plane (this program).
+ *
+ * With `protectData` the account, the database and the `events` container are protected: an
+ * update that would delete or replace them (a rename, a changed partition key) fails instead of
+ * deleting every event, and so does `pulumi destroy` until they are unprotected
+ * (pulumi.com/docs/iac/concepts/options/protect). `retainOnDelete` would not do: it lets the
+ * replacement go ahead and only leaves the old resource behind, outside the stack, and the
+ * account would still go with its resource group on `pulumi destroy`
+ * (pulumi.com/docs/iac/concepts/resources/options/retainondelete). Views, dead letters and
+ * leases are rebuilt from the events, so they stay unprotected.
  */
 export class EventStoreDatabase extends pulumi.ComponentResource {
   readonly account: cosmosdb.DatabaseAccount;
@@ -58,6 +67,7 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
     super("eventsourcing:azure:EventStoreDatabase", name, {}, options);
     const { config, tags, resourceGroupName } = args;
     const serverless = config.cosmosThroughput === "serverless";
+    const data = { parent: this, protect: config.protectData };
     const regions = [config.location, ...(config.cosmosSecondaryLocation === undefined ? [] : [config.cosmosSecondaryLocation])];
 
     this.account = new cosmosdb.DatabaseAccount(
@@ -77,7 +87,7 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
         backupPolicy: { type: "Continuous", continuousModeProperties: { tier: config.cosmosBackupTier } },
         tags,
       },
-      { parent: this },
+      data,
     );
 
     this.database = new cosmosdb.SqlResourceSqlDatabase(
@@ -91,11 +101,12 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
         ...(serverless ? {} : { options: { autoscaleSettings: { maxThroughput: config.cosmosAutoscaleMaxThroughput } } }),
         tags,
       },
-      { parent: this },
+      data,
     );
 
     const place = { resourceGroupName, accountName: this.account.name, databaseName: this.database.name, tags };
-    const container = (key: EventStoreContainer) => cosmosContainer(`${name}-${CONTAINERS[key].id}`, CONTAINERS[key], place, { parent: this });
+    // The events are the source of truth; every other container is derived from them.
+    const container = (key: EventStoreContainer) => cosmosContainer(`${name}-${CONTAINERS[key].id}`, CONTAINERS[key], place, key === "events" ? data : { parent: this });
     // The views containers, one per generation, are the ViewGenerations component's.
     this.containers = { events: container("events"), deadLetters: container("deadLetters"), leases: container("leases") };
     this.endpoint = this.account.documentEndpoint;
