@@ -28,6 +28,9 @@ describe("view generations under mocks", () => {
     expect(containers.get("views-g2")?.name).toBe("es-dev-views-g2");
     expect(appSetting(run, "VIEWS_GENERATIONS")).toBe("1,2");
     expect(run.outputs.viewGenerations).toBeDefined();
+    // The stall alert counts every generation's projector, so retiring `projectViews` keeps it true.
+    const stall = run.ofType("azure-native:monitor:ScheduledQueryRule").find((r) => String(r.inputs.criteria?.allOf?.[0]?.query).includes("stalled ="));
+    expect(stall?.inputs.criteria.allOf[0].query).toContain('name startswith "projectViews"');
   }, 60_000);
 });
 
