@@ -1,8 +1,10 @@
+import type { Plugin } from "esbuild";
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleClientScript } from "../functions/src/dashboard/page-source.js";
 import { deterministicZip } from "./deterministic-zip.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,6 +18,27 @@ export interface BuildResult {
   readonly zipBytes: number;
   readonly sha256: string;
 }
+
+const PAGE_SOURCE = join(ROOT, "functions/src/dashboard/page-source.ts");
+
+/**
+ * The deployed app serves the dashboard page built here, once: this plugin swaps the module that
+ * bundles the browser script on demand (with esbuild, a dev dependency) for one holding the result.
+ */
+const prebuiltDashboardPage: Plugin = {
+  name: "prebuilt-dashboard-page",
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]dashboard[\\/]page-source\.ts$/ }, async (args) => {
+      if (resolve(args.path) !== PAGE_SOURCE) return undefined;
+      const script = await bundleClientScript();
+      return {
+        contents: `import { renderPage } from "./page-html.js";\nconst page = Promise.resolve(renderPage(${JSON.stringify(script)}));\nexport function loadDashboardPage() { return page; }\n`,
+        loader: "ts",
+        resolveDir: dirname(PAGE_SOURCE),
+      };
+    });
+  },
+};
 
 /**
  * Builds the deployable Functions app: host.json, a package.json and one minified CommonJS
@@ -38,6 +61,7 @@ export async function buildFunctions(outDir = join(ROOT, "dist")): Promise<Build
     minify: true,
     legalComments: "external",
     logLevel: "warning",
+    plugins: [prebuiltDashboardPage],
   });
   const rootPackage = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
   const files: Record<string, Buffer> = {

@@ -3,6 +3,7 @@
  * change-feed projector, around the same handlers the local server runs.
  */
 import { app } from "@azure/functions";
+import { dashboardRoute } from "../dashboard/dashboard-route.js";
 import { createRoutes } from "../handlers/routes.js";
 import { readAzureConfig } from "./azure-config.js";
 import { createAzureDependencies } from "./azure-dependencies.js";
@@ -15,7 +16,8 @@ export const PROJECTOR_LEASE_PREFIX = "views-";
 const config = readAzureConfig(process.env);
 const dependencies = createAzureDependencies(config);
 
-for (const route of createRoutes(dependencies.app)) {
+// The dashboard page is a route of its own, outside the API's table: an HTML page, anonymous.
+for (const route of [...createRoutes(dependencies.app), dashboardRoute()]) {
   app.http(route.name, { methods: [...route.methods], route: route.route, authLevel: route.authLevel, handler: route.handler });
 }
 

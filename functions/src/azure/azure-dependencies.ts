@@ -8,13 +8,15 @@ import { CosmosEventStore } from "../eventstore/cosmos/cosmos-event-store.js";
 import { CosmosDeadLetters } from "../projections/cosmos/cosmos-dead-letters.js";
 import { CosmosViewStore } from "../projections/cosmos/cosmos-view-store.js";
 import { PROJECTOR_STATUS_KEY } from "../projections/view-keys.js";
+import { cosmosRecentEvents } from "../dashboard/cosmos-recent-events.js";
 import { ManagedIdentityCredential } from "./managed-identity-credential.js";
 
 /** The Azure runtime's adapters, built once per process from the app settings. */
 export function createAzureDependencies(config: AzureConfig): { app: AppDependencies; projector: ProjectorPorts } {
   const client = createCosmosClient(config.cosmosEndpoint, { credential: new ManagedIdentityCredential({ clientId: config.cosmosClientId }) }, config.requestTimeoutMs);
   const database = client.database(config.databaseName);
-  const events = new CosmosEventStore({ container: database.container(CONTAINERS.events.id) });
+  const eventsContainer = database.container(CONTAINERS.events.id);
+  const events = new CosmosEventStore({ container: eventsContainer });
   const views = new CosmosViewStore(database.container(CONTAINERS.views.id));
   const deadLetters = new CosmosDeadLetters(database.container(CONTAINERS.deadLetters.id));
   const projectionHealth = async (): Promise<ProjectionHealth> => {
@@ -28,6 +30,7 @@ export function createAzureDependencies(config: AzureConfig): { app: AppDependen
       events,
       views,
       deadLetters,
+      recentEvents: cosmosRecentEvents(eventsContainer, now),
       projectionHealth,
       now,
       newId: randomUUID,

@@ -7,6 +7,8 @@ import { createRoutes } from "../handlers/routes.js";
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
 import { SqliteViewStore } from "../projections/sqlite/sqlite-view-store.js";
 import { DevServer } from "./dev-server.js";
+import { dashboardRoute } from "../dashboard/dashboard-route.js";
+import { sqliteRecentEvents } from "../dashboard/sqlite-recent-events.js";
 
 export interface LocalApp {
   readonly port: number;
@@ -42,8 +44,8 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     const [next] = position < head ? await events.readAll(position, 1) : [];
     return { position, lagEvents: head - position, lagMs: next ? Math.max(0, Date.now() - Date.parse(next.recordedAt)) : 0, recentLag: projector.recentLag() };
   };
-  const deps: AppDependencies = { events, views, deadLetters: views, projectionHealth, now: () => new Date(), newId: randomUUID };
-  const server = new DevServer({ routes: createRoutes(deps), port: options.port, log: options.log });
+  const deps: AppDependencies = { events, views, deadLetters: views, recentEvents: sqliteRecentEvents(events), projectionHealth, now: () => new Date(), newId: randomUUID };
+  const server = new DevServer({ routes: [...createRoutes(deps), dashboardRoute()], port: options.port, log: options.log });
   let port: number;
   try {
     port = await server.listen();
