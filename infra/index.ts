@@ -68,3 +68,8 @@ export const functionKey = pulumi.secret(hostKeys.apply((keys) => keys.functionK
 export const cosmosEndpoint = database.endpoint;
 export const functionAppName = functions.app.name;
 export const workbookUrl = alerting.workbookUrl;
+/**
+ * Each attendee's one link: the live dashboard with the function key in the URL fragment, which
+ * browsers never send to a server (so it stays out of logs); the page sends it as x-functions-key.
+ */
+export const dashboardUrl = pulumi.secret(pulumi.interpolate`https://${functions.defaultHostName}/api/dashboard#key=${functionKey.apply(encodeURIComponent)}`);
