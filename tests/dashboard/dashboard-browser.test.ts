@@ -113,7 +113,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCi)("the live dashboard in headless 
     await placeOrder("hostile-1", 50078, 10003, HOSTILE_ARTICLE);
     await latencyUntil("#hub-articles", HOSTILE_ARTICLE, VIEWS_BUDGET_MS);
     await page.getByRole("button", { name: "order-hostile-1" }).first().click();
-    await expect.poll(() => page.locator("#lifecycle-events").textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain(HOSTILE_ARTICLE.replaceAll('"', '\\"'));
+    await expect.poll(() => page.locator("#lifecycle-events").textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain(JSON.stringify(HOSTILE_ARTICLE));
     const injected = await page.evaluate<{ images: number; pwned: unknown }>(`({ images: document.querySelectorAll("main img").length, pwned: window.__pwned })`);
     expect(injected).toEqual({ images: 0, pwned: undefined });
     const cell = page.locator("#hub-articles td", { hasText: "onerror" });
@@ -139,6 +139,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCi)("the live dashboard in headless 
     await page.selectOption("#hub", "10000");
     const shot = process.env.UPDATE_DASHBOARD_SCREENSHOT === "1" ? resolve(import.meta.dirname, "../../docs/dashboard.png") : join(dataDir, "dashboard.png");
     await page.waitForTimeout(1200);
+    await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot({ path: shot, fullPage: true });
     expect(existsSync(shot)).toBe(true);
     expect(pageErrors).toEqual([]);

@@ -13,13 +13,16 @@ body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans
 header{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:baseline;padding:.6rem 1rem;border-bottom:3px solid var(--ink)}
 h1{font-size:1.6rem;margin:0}
 h2{font-size:1.15rem;margin:0 0 .4rem}
-main{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1rem;padding:1rem}
+main{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;padding:1rem}
+@media (min-width:1100px){main{grid-template-columns:minmax(0,1.5fr) minmax(0,1fr) minmax(0,1fr);grid-template-areas:"events customers hub" "events generate charges" "lifecycle lifecycle lifecycle"}
+#events-panel{grid-area:events}#customers-panel{grid-area:customers}#hub-panel{grid-area:hub}#generate-panel{grid-area:generate}#charges-panel{grid-area:charges}#lifecycle-panel{grid-area:lifecycle}}
 section{border:2px solid var(--line);border-radius:.4rem;padding:.6rem .8rem;min-width:0}
-#lifecycle-panel{grid-column:1/-1}
+#events td:first-child,#events td:nth-child(2),#charges td:nth-child(n+2){white-space:nowrap}
+#events td:nth-child(3){min-width:12ch}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 caption{text-align:left;color:var(--muted);font-size:.8rem;padding-bottom:.2rem}
 th,td{text-align:left;padding:.15rem .4rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
-th{border-bottom:2px solid var(--ink)}
+th{border-bottom:2px solid var(--ink);white-space:nowrap}
 td.num,th.num{text-align:right}
 button,input,select{font:inherit;padding:.2rem .5rem}
 button{cursor:pointer;border:2px solid var(--accent);background:var(--paper);color:var(--accent);border-radius:.3rem}
@@ -30,7 +33,8 @@ button.link{border:0;padding:0;text-decoration:underline;text-align:left}
 .facts dt{color:var(--muted)}
 .facts dd{margin:0;font-weight:600}
 .columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}
-pre{margin:0;font-size:.75rem;white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f3f3;padding:.3rem}
+pre{margin:0;font-size:.75rem;white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f3f3;padding:.3rem;max-height:22rem;overflow:auto}
+h3{font-size:1rem;margin:.2rem 0}
 ol.history{margin:0;padding-left:1.4rem}
 ol.history li{margin-bottom:.3rem}
 .muted{color:var(--muted)}
@@ -58,19 +62,19 @@ const BODY = `
   <p id="connection" role="status" class="muted">Connecting…</p>
 </header>
 <main>
-  <section aria-labelledby="events-title">
+  <section id="events-panel" aria-labelledby="events-title">
     <h2 id="events-title">Events as they arrive</h2>
     <table id="events"><caption>Newest first; choose a stream to follow its order.</caption>
       <thead><tr><th scope="col">Time</th><th scope="col">Type</th><th scope="col">Stream</th><th scope="col" class="num">Version</th></tr></thead>
       <tbody></tbody></table>
   </section>
-  <section aria-labelledby="customers-title">
+  <section id="customers-panel" aria-labelledby="customers-title">
     <h2 id="customers-title">Top customers</h2>
     <table id="top-customers"><caption>The customers view, most orders first.</caption>
       <thead><tr><th scope="col">User</th><th scope="col" class="num">Total Orders</th></tr></thead>
       <tbody></tbody></table>
   </section>
-  <section aria-labelledby="hub-title">
+  <section id="hub-panel" aria-labelledby="hub-title">
     <h2 id="hub-title">Hub today</h2>
     <label>Hub <select id="hub"></select></label>
     <dl class="facts" aria-label="Orders today at this hub">
@@ -82,7 +86,7 @@ const BODY = `
       <thead><tr><th scope="col">Article</th><th scope="col" class="num">Quantity</th></tr></thead>
       <tbody></tbody></table>
   </section>
-  <section aria-labelledby="generate-title">
+  <section id="generate-panel" aria-labelledby="generate-title">
     <h2 id="generate-title">Generate orders</h2>
     <form id="generate">
       <label>How many <input id="generate-count" type="number" min="1" max="5000" value="20" required></label>
@@ -102,7 +106,7 @@ const BODY = `
       <div><h3 id="lifecycle-summary-title">Summary view</h3><pre id="lifecycle-summary"></pre></div>
     </div>
   </section>
-  <section aria-labelledby="charges-title">
+  <section id="charges-panel" aria-labelledby="charges-title">
     <h2 id="charges-title">Recent calls</h2>
     <table id="charges"><caption id="charges-caption">Request units per call (x-request-charge), on Cosmos DB.</caption>
       <thead><tr><th scope="col">Call</th><th scope="col" class="num">Status</th><th scope="col" class="num">RU</th></tr></thead>

@@ -1,11 +1,11 @@
 import type { RecentEvent, RecentEventsPage } from "../recent-events.js";
 import { get } from "./api.js";
-import { bodyOf, h, row, timeOf } from "./dom.js";
+import { bodyOf, emptyRow, h, row, timeOf } from "./dom.js";
 
 const PAGE = 100;
 /** Pages read per refresh: enough to keep up with a generator, bounded so one refresh stays short. */
 const MAX_PAGES_PER_REFRESH = 5;
-const ROWS_SHOWN = 25;
+const ROWS_SHOWN = 15;
 
 /** Follows GET /api/events from its cursor and shows the newest events on top. */
 export function eventsPanel(onSelectOrder: (orderNumber: string) => void): () => Promise<void> {
@@ -42,6 +42,6 @@ export function eventsPanel(onSelectOrder: (orderNumber: string) => void): () =>
       while (body.rows.length > ROWS_SHOWN) body.lastElementChild?.remove();
       if (answer.events.length < PAGE) break;
     }
-    if (body.rows.length === 0) body.append(row(h("span", { class: "muted" }, "No events yet: place an order or generate some."), "", "", ""));
+    if (body.rows.length === 0) body.append(emptyRow(4, "No events yet: place an order or generate some."));
   };
 }

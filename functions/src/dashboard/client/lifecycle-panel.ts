@@ -39,7 +39,7 @@ export function lifecyclePanel(): { readonly select: (orderNumber: string) => vo
       shownVersion = stream.version;
       history.replaceChildren(
         ...stream.events.map((event) =>
-          h("li", {}, h("strong", {}, `v${event.version} ${event.type}`), ` at ${timeOf(event.recordedAt)}`, h("pre", {}, pretty(event.data))),
+          h("li", {}, h("strong", {}, `v${event.version} ${event.type}`), ` at ${timeOf(event.recordedAt)}`, h("pre", {}, JSON.stringify(event.data))),
         ),
       );
     }
