@@ -1,7 +1,9 @@
 /**
  * The page's one way to the API: same origin, with the function key taken from the URL
  * fragment (#key=…). Browsers never send a fragment to the server, so the key stays out of
- * access logs; it travels in the x-functions-key header, which the Functions host accepts.
+ * access logs; it travels in the x-functions-key header, which the Functions host accepts in
+ * place of the `code` query parameter ("Work with access keys in Azure Functions",
+ * https://learn.microsoft.com/azure/azure-functions/function-keys-how-to).
  */
 const functionKey = new URLSearchParams(location.hash.slice(1)).get("key");
 
