@@ -70,7 +70,7 @@ const EXPECTED_ROUTES: [string, string, string][] = [
   ["getTopCustomers", "GET", "views/customers"],
   ["getHubDayView", "GET", "views/hubs/{hubId}/days/{day}"],
   ["getOrderView", "GET", "views/orders/{orderNumber}"],
-  ["readRecentEvents", "GET", "events"],
+  ["readFeed", "GET", "feed"],
   ["health", "GET", "health"],
   ["dashboard", "GET", "dashboard"],
 ];

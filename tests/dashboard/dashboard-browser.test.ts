@@ -16,9 +16,12 @@ import { address } from "../support/orders.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const inCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false";
-/** The page polls events every 500 ms and views every second; the projector adds its own lag. */
-const EVENTS_BUDGET_MS = 1500;
-const VIEWS_BUDGET_MS = 2500;
+/**
+ * The page polls events every 500 ms and views every second; the projector adds its lag and a
+ * loaded two-core machine its own (measured here: 0.5-1.2 s for events, 0.75-1.35 s for views).
+ */
+const EVENTS_BUDGET_MS = 2000;
+const VIEWS_BUDGET_MS = 3000;
 const HOSTILE_ARTICLE = `<img src=x onerror="window.__pwned=1">"'&`;
 
 // A developer machine without Chromium skips (apt-get install chromium to run it); in CI
@@ -121,7 +124,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCi)("the live dashboard in headless 
   });
 
   it("generates orders from the page with the simulator's plans and shows the progress", async () => {
-    const before = (await api()<{ events: unknown[] }>("GET", "/api/events?limit=200")).body.events.length;
+    const before = (await api()<{ events: unknown[] }>("GET", "/api/feed?limit=200")).body.events.length;
     await page.fill("#generate-count", "12");
     await page.fill("#generate-rate", "20");
     await page.click("#generate-start");
@@ -131,7 +134,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCi)("the live dashboard in headless 
     const progress = page.locator("#generate-progress");
     expect([await progress.getAttribute("value"), await progress.getAttribute("max")]).toEqual(["12", "12"]);
     // Each plan is 4 to 6 commands; every one of them appended events the list then shows.
-    const after = (await api()<{ events: unknown[] }>("GET", "/api/events?limit=200")).body.events.length;
+    const after = (await api()<{ events: unknown[] }>("GET", "/api/feed?limit=200")).body.events.length;
     expect(after - before).toBeGreaterThanOrEqual(12 * 3);
     await latencyUntil("#events", "order-dash", EVENTS_BUDGET_MS);
     await page.getByRole("button", { name: /^order-dash/ }).first().click();

@@ -59,7 +59,7 @@ const BODY = `
     <div><dt>Dead letters</dt><dd id="dead-letters">…</dd></div>
     <div><dt>Request charge</dt><dd id="request-charge">…</dd></div>
   </dl>
-  <p id="connection" role="status" class="muted">Connecting…</p>
+  <p id="connection" class="muted">Connecting…</p>
 </header>
 <main>
   <section id="events-panel" aria-labelledby="events-title">

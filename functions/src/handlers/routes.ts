@@ -35,7 +35,7 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
     fn("getTopCustomers", "GET", "views/customers", topCustomersHandler(deps)),
     fn("getHubDayView", "GET", "views/hubs/{hubId}/days/{day}", hubDayViewHandler(deps)),
     fn("getOrderView", "GET", "views/orders/{orderNumber}", orderViewHandler(deps)),
-    fn("readRecentEvents", "GET", "events", recentEventsHandler(deps)),
+    fn("readFeed", "GET", "feed", recentEventsHandler(deps)),
     { name: "health", methods: ["GET"], route: "health", authLevel: "anonymous", handler: healthHandler(deps) },
   ];
 }

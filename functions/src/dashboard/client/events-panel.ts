@@ -7,7 +7,7 @@ const PAGE = 100;
 const MAX_PAGES_PER_REFRESH = 5;
 const ROWS_SHOWN = 15;
 
-/** Follows GET /api/events from its cursor and shows the newest events on top. */
+/** Follows GET /api/feed from its cursor and shows the newest events on top. */
 export function eventsPanel(onSelectOrder: (orderNumber: string) => void): () => Promise<void> {
   const body = bodyOf("events");
   let cursor: string | undefined;
@@ -30,7 +30,7 @@ export function eventsPanel(onSelectOrder: (orderNumber: string) => void): () =>
   return async () => {
     for (let page = 0; page < MAX_PAGES_PER_REFRESH; page++) {
       const query = `limit=${PAGE}${cursor === undefined ? "" : `&after=${encodeURIComponent(cursor)}`}`;
-      const answer = await get<RecentEventsPage>(`/events?${query}`);
+      const answer = await get<RecentEventsPage>(`/feed?${query}`);
       if (answer === undefined) return;
       cursor = answer.next;
       // A change feed may deliver an event again after a split; show it once.
