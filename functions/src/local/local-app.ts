@@ -5,7 +5,7 @@ import type { AppDependencies, ProjectionHealth } from "../handlers/dependencies
 import type { FromProjector, ToProjector } from "./projector-messages.js";
 import { createRoutes } from "../handlers/routes.js";
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
-import { SqliteViewStore } from "../projections/sqlite/sqlite-view-store.js";
+import { SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
 import { DevServer } from "./dev-server.js";
 import { dashboardRoute } from "../dashboard/dashboard-route.js";
 import { sqliteRecentEvents } from "../dashboard/sqlite-recent-events.js";
@@ -13,7 +13,7 @@ import { sqliteRecentEvents } from "../dashboard/sqlite-recent-events.js";
 export interface LocalApp {
   readonly port: number;
   readonly events: SqliteEventStore;
-  readonly views: SqliteViewStore;
+  readonly views: SqliteProjectionStore;
   /** Stops accepting requests, lets those in flight finish, stops the projector at a batch boundary, closes the files. */
   close(): Promise<void>;
 }
@@ -30,7 +30,7 @@ export interface LocalAppOptions {
  */
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const events = new SqliteEventStore({ file: join(options.dataDir, "events.db") });
-  const views = new SqliteViewStore(join(options.dataDir, "views.db"));
+  const views = new SqliteProjectionStore(join(options.dataDir, "views.db"));
   const projector = startProjectorWorker(options.dataDir, options.log);
   // Serve only once the projector is running: the first appends are then projected at once.
   await projector.ready;
