@@ -6,10 +6,11 @@
  */
 import { parseArgs } from "node:util";
 import type { Get } from "./simulator/verify-views.js";
-import { planOrders, stepsOf } from "./simulator/order-plan.js";
+import { planOrders } from "../functions/src/order-generator/order-plan.js";
+import { runPlan } from "../functions/src/order-generator/run-plan.js";
 import { percentile } from "./simulator/percentiles.js";
 import { progressBar } from "./simulator/progress.js";
-import { seededRandom } from "./simulator/seeded-random.js";
+import { seededRandom } from "../functions/src/order-generator/seeded-random.js";
 import { snapshot, verifyViews } from "./simulator/verify-views.js";
 
 const { values } = parseArgs({
@@ -79,22 +80,10 @@ async function worker(): Promise<void> {
   for (let i = next++; i < plans.length; i = next++) {
     const plan = plans[i];
     if (!plan) return;
-    // Optimistic concurrency as a careful client does it: If-Match with the version last seen;
-    // on 412 re-read the order and try again.
-    let etag: string | undefined;
-    for (const [method, suffix, body] of stepsOf(plan)) {
-      const path = suffix === "" ? "/orders" : `/orders/${plan.orderNumber}${suffix}`;
-      let response = await call(method, path, body, etag);
-      for (let retry = 0; response.status === 412 && retry < 5; retry++) {
-        conflictsRetried++;
-        etag = (await call("GET", `/orders/${plan.orderNumber}`)).etag ?? undefined;
-        response = await call(method, path, body, etag);
-      }
-      if (response.status >= 200 && response.status < 300) {
-        events++;
-        etag = response.etag ?? undefined;
-      } else errors.push(`${method} ${path}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
-    }
+    const outcome = await runPlan(plan, call);
+    events += outcome.succeeded;
+    conflictsRetried += outcome.conflictsRetried;
+    errors.push(...outcome.errors);
     const seconds = (performance.now() - started) / 1000;
     bar.tick(`${(events / seconds).toFixed(0)} appends/s`);
   }

@@ -98,3 +98,8 @@ export const workbookUrl = alerting.workbookUrl;
 export const smokeCommand = pulumi.output(`npm run smoke -- --stack ${pulumi.getStack()}`);
 /** Read back by the next up (view-generations-guard.ts). */
 export const viewGenerations = pulumi.output(viewGenerationSpan);
+/**
+ * Each attendee's one link: the live dashboard with the function key in the URL fragment, which
+ * browsers never send to a server (so it stays out of logs); the page sends it as x-functions-key.
+ */
+export const dashboardUrl = pulumi.secret(pulumi.interpolate`https://${functions.defaultHostName}/api/dashboard#key=${functionKey.apply(encodeURIComponent)}`);

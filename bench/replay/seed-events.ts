@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { NewEvent } from "../../functions/src/eventstore/event-store.js";
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
-import { planOrders, stepsOf } from "../simulator/order-plan.js";
-import { seededRandom } from "../simulator/seeded-random.js";
+import { planOrders, stepsOf } from "../../functions/src/order-generator/order-plan.js";
+import { seededRandom } from "../../functions/src/order-generator/seeded-random.js";
 
 /**
  * Writes about `events` order events into a fresh store: the simulator's lifecycles, one

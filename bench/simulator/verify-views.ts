@@ -1,6 +1,6 @@
-import type { OrderPlan } from "./order-plan.js";
-import { finalArticles, finalStatus } from "./order-plan.js";
-import { CUSTOMERS, HUBS } from "./catalogue.js";
+import type { OrderPlan } from "../../functions/src/order-generator/order-plan.js";
+import { finalArticles, finalStatus } from "../../functions/src/order-generator/order-plan.js";
+import { CUSTOMERS, HUBS } from "../../functions/src/order-generator/catalogue.js";
 
 export type Get = (path: string) => Promise<{ status: number; body: any }>;
 

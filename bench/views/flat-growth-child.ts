@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import type { NewEvent } from "../../functions/src/eventstore/event-store.js";
 import type { AppDependencies } from "../../functions/src/handlers/dependencies.js";
+import { sqliteRecentEvents } from "../../functions/src/dashboard/sqlite-recent-events.js";
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
 import { customerViewHandler } from "../../functions/src/handlers/view-handlers.js";
 import { LocalProjector } from "../../functions/src/projections/local-projector.js";
@@ -27,7 +28,7 @@ const events = new SqliteEventStore({ file: join(dir, "events.db"), clock: () =>
 const writer = new SqliteProjectionStore(join(dir, "views.db"));
 const reader = new SqliteProjectionStore(join(dir, "views.db"));
 const projector = new LocalProjector({ feed: events, events, views: writer, deadLetters: writer, checkpoints: writer, transaction: (work) => writer.inTransaction(work) });
-const deps: AppDependencies = { events, views: reader, deadLetters: reader, projectionHealth: () => Promise.resolve({ position: null, lagEvents: null, lagMs: null }), now: () => new Date(), newId: () => crypto.randomUUID() };
+const deps: AppDependencies = { events, views: reader, deadLetters: reader, recentEvents: sqliteRecentEvents(events), projectionHealth: () => Promise.resolve({ position: null, lagEvents: null, lagMs: null }), now: () => new Date(), newId: () => crypto.randomUUID() };
 const getCustomer = customerViewHandler(deps);
 
 let placed = 0;

@@ -75,8 +75,12 @@ const EXPECTED_ROUTES: [string, string, string][] = [
   ["getTopCustomers", "GET", "views/customers"],
   ["getHubDayView", "GET", "views/hubs/{hubId}/days/{day}"],
   ["getOrderView", "GET", "views/orders/{orderNumber}"],
+  ["readFeed", "GET", "feed"],
   ["health", "GET", "health"],
+  ["dashboard", "GET", "dashboard"],
 ];
+/** Probes and the dashboard page (whose data calls carry the key) need none. */
+const ANONYMOUS = new Set(["health", "dashboard"]);
 
 function triggerOf(name: string): [string, Record<string, unknown>] {
   const bindings = worker.functions.get(name)?.metadata.bindings ?? {};
@@ -116,10 +120,22 @@ describe("the Functions bundle", () => {
     expect([...worker.functions.keys()].sort()).toEqual([...EXPECTED_ROUTES.map(([name]) => name), "projectViews", "projectViewsG2"].sort());
     for (const [name, method, route] of EXPECTED_ROUTES) {
       const [, trigger] = triggerOf(name);
-      expect(trigger, name).toMatchObject({ type: "httpTrigger", direction: "in", route, methods: [method], authLevel: name === "health" ? "anonymous" : "function" });
+      expect(trigger, name).toMatchObject({ type: "httpTrigger", direction: "in", route, methods: [method], authLevel: ANONYMOUS.has(name) ? "anonymous" : "function" });
       const output = Object.values(worker.functions.get(name)?.metadata.bindings ?? {}).find((b) => b.direction === "out");
       expect(output, name).toMatchObject({ type: "http" });
     }
+  });
+
+  it("serves the dashboard page built ahead of time, with its content security policy", async () => {
+    const [bindingName] = triggerOf("dashboard");
+    const http = { method: "GET", url: "http://localhost/api/dashboard", headers: {}, params: {}, query: {} };
+    const response = await worker.invoke("dashboard", [{ name: bindingName, data: { http } }]);
+    const rpc = response.returnValue?.http;
+    const html = Buffer.from(rpc?.body?.bytes ?? new Uint8Array()).toString("utf8");
+    expect(Number(rpc?.statusCode)).toBe(200);
+    expect(html).toContain("<h1>Orders, live</h1>");
+    expect(html).toMatch(/<script>.+<\/script>/s);
+    expect(JSON.stringify(rpc?.headers)).toContain("default-src 'none'");
   });
 
   it.each([

@@ -5,6 +5,7 @@ import type { Container, CosmosClient } from "@azure/cosmos";
 import type { AppDependencies } from "../../functions/src/handlers/dependencies.js";
 import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import type { FaultProxy } from "../support/fault-proxy.js";
+import { cosmosRecentEvents } from "../../functions/src/dashboard/cosmos-recent-events.js";
 import { CosmosEventStore } from "../../functions/src/eventstore/cosmos/cosmos-event-store.js";
 import { createRoutes } from "../../functions/src/handlers/routes.js";
 import { CosmosDeadLetters } from "../../functions/src/projections/cosmos/cosmos-dead-letters.js";
@@ -40,6 +41,7 @@ describe("Cosmos adapters behind a fault-injecting proxy", () => {
       events: new CosmosEventStore({ container: db.container("events"), retry }),
       views,
       deadLetters: new CosmosDeadLetters(db.container("deadletters"), retry),
+      recentEvents: cosmosRecentEvents(db.container("events")),
       projectionHealth: () => Promise.resolve({ position: null, lagEvents: null, lagMs: null }),
       now: () => new Date(),
       newId: randomUUID,

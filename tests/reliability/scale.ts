@@ -10,4 +10,4 @@ export const SCALE = {
   corpusRepetitions: ci ? 3 : 20,
 } as const;
 
-export { seededRandom } from "../../bench/simulator/seeded-random.js";
+export { seededRandom } from "../../functions/src/order-generator/seeded-random.js";

@@ -4,6 +4,7 @@
  * server runs.
  */
 import { app } from "@azure/functions";
+import { dashboardRoute } from "../dashboard/dashboard-route.js";
 import { createRoutes } from "../handlers/routes.js";
 import { readAzureConfig } from "./azure-config.js";
 import { createAzureDependencies } from "./azure-dependencies.js";
@@ -14,7 +15,8 @@ import { leasePrefixOf, projectorFunctionName } from "../generations/view-genera
 const config = readAzureConfig(process.env);
 const dependencies = createAzureDependencies(config);
 
-for (const route of createRoutes(dependencies.app)) {
+// The dashboard page is a route of its own, outside the API's table: an HTML page, anonymous.
+for (const route of [...createRoutes(dependencies.app), dashboardRoute()]) {
   app.http(route.name, { methods: [...route.methods], route: route.route, authLevel: route.authLevel, handler: route.handler });
 }
 

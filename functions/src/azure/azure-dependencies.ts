@@ -9,6 +9,7 @@ import { viewsContainerId } from "../generations/view-generations.js";
 import { CosmosDeadLetters } from "../projections/cosmos/cosmos-dead-letters.js";
 import { CosmosViewStore } from "../projections/cosmos/cosmos-view-store.js";
 import { AzureViewGenerations } from "./azure-view-generations.js";
+import { cosmosRecentEvents } from "../dashboard/cosmos-recent-events.js";
 import { ManagedIdentityCredential } from "./managed-identity-credential.js";
 
 export interface AzureDependencies {
@@ -21,7 +22,8 @@ export interface AzureDependencies {
 export function createAzureDependencies(config: AzureConfig): AzureDependencies {
   const client = createCosmosClient(config.cosmosEndpoint, { credential: new ManagedIdentityCredential({ clientId: config.cosmosClientId }) }, config.requestTimeoutMs);
   const database = client.database(config.databaseName);
-  const events = new CosmosEventStore({ container: database.container(CONTAINERS.events.id) });
+  const eventsContainer = database.container(CONTAINERS.events.id);
+  const events = new CosmosEventStore({ container: eventsContainer });
   // Dead letters are facts about events, not views: one container serves every generation.
   const deadLetters = new CosmosDeadLetters(database.container(CONTAINERS.deadLetters.id));
   const now = () => new Date();
@@ -39,7 +41,7 @@ export function createAzureDependencies(config: AzureConfig): AzureDependencies 
     return { position: serving.lastEventRecordedAt, lagEvents: null, lagMs: serving.lagMs, servingGeneration, generations: progress };
   };
   return {
-    app: { events, views: generations.views, deadLetters, projectionHealth, now, newId: randomUUID },
+    app: { events, views: generations.views, deadLetters, recentEvents: cosmosRecentEvents(eventsContainer, now), projectionHealth, now, newId: randomUUID },
     projectors: new Map(live.map(({ generation, views }) => [generation, { views, deadLetters, events, now }])),
   };
 }

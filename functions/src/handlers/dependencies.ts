@@ -1,3 +1,4 @@
+import type { RecentEvents } from "../dashboard/recent-events.js";
 import type { EventStore } from "../eventstore/event-store.js";
 import type { DeadLetterStore } from "../projections/dead-letters.js";
 import type { ViewStore } from "../projections/view-store.js";
@@ -31,6 +32,8 @@ export interface AppDependencies {
   readonly events: EventStore;
   readonly views: ViewStore;
   readonly deadLetters: DeadLetterStore;
+  /** Events across all streams from a cursor: the live dashboard's feed. */
+  readonly recentEvents: RecentEvents;
   readonly projectionHealth: () => Promise<ProjectionHealth>;
   readonly now: () => Date;
   readonly newId: () => string;

@@ -1,5 +1,6 @@
 import type { HttpHandler, HttpMethod } from "@azure/functions";
 import type { AppDependencies } from "./dependencies.js";
+import { recentEventsHandler } from "../dashboard/recent-events-handler.js";
 import { getOrderHandler, orderCommandHandlers, placeOrderHandler } from "./order-handlers.js";
 import { appendEventsHandler, readStreamHandler } from "./stream-handlers.js";
 import { customerViewHandler, healthHandler, hubDayViewHandler, orderViewHandler, topCustomersHandler } from "./view-handlers.js";
@@ -34,6 +35,7 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
     fn("getTopCustomers", "GET", "views/customers", topCustomersHandler(deps)),
     fn("getHubDayView", "GET", "views/hubs/{hubId}/days/{day}", hubDayViewHandler(deps)),
     fn("getOrderView", "GET", "views/orders/{orderNumber}", orderViewHandler(deps)),
+    fn("readFeed", "GET", "feed", recentEventsHandler(deps)),
     { name: "health", methods: ["GET"], route: "health", authLevel: "anonymous", handler: healthHandler(deps) },
   ];
 }

@@ -117,7 +117,8 @@ export class DevServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = (request.method ?? "GET").toUpperCase();
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    const match = this.matcher.match(method, url.pathname);
+    // The site's root is the live dashboard, as /api/dashboard is on Azure.
+    const match = this.matcher.match(method, url.pathname === "/" ? "/api/dashboard" : url.pathname);
     if (match.kind === "not-found") {
       request.resume();
       send(response, problemResponse(new Problem("route-not-found", `no route for ${method} ${url.pathname.slice(0, 200)}`)));
