@@ -1,4 +1,4 @@
-import type { ArticleLine, Customer, OrderEvent } from "./order-events.js";
+import type { ArticleLine, Customer, OrderEvent, OrderEventType } from "./order-events.js";
 
 export type OrderStatus = "REQUESTED" | "ACCEPTED" | "PICKING" | "DELIVERING" | "DELIVERED" | "CANCELLED";
 
@@ -21,32 +21,54 @@ export type OrderState = { readonly exists: false } | ({ readonly exists: true }
 export const initialState: OrderState = { exists: false };
 
 /**
+ * The one transition table of an order's status: the status after each event. The decider
+ * (through evolve) and the projections both read it, so they cannot disagree.
+ */
+const STATUS_AFTER = {
+  OrderRequested: "REQUESTED",
+  OrderAccepted: "ACCEPTED",
+  OrderArticlesUpdated: undefined,
+  OrderCancelled: "CANCELLED",
+  OrderPickingStarted: "PICKING",
+  OrderOutForDelivery: "DELIVERING",
+  OrderDelivered: "DELIVERED",
+} as const satisfies Record<OrderEventType, OrderStatus | undefined>;
+
+/** The status an order has after `event`; `current` for events that leave it as it is (article updates). */
+export function statusAfter(event: Pick<OrderEvent, "type">, current: OrderStatus): OrderStatus {
+  return STATUS_AFTER[event.type] ?? current;
+}
+
+/**
  * Folds one event into the order's state. Total: an event that makes no sense for the state
- * (which only raw appends can produce) leaves the state as it is, so reads never fail.
+ * leaves the state as it is. The lifecycle rules keep such events out of order streams (commands
+ * through the decider, raw appends through admitEvent); only streams written before those rules
+ * held raw appends can still contain them.
  */
 export function evolve(state: OrderState, event: OrderEvent): OrderState {
   if (event.type === "OrderRequested") {
     if (state.exists) return state;
     const { orderNumber, hubId, customer, articles, delivery } = event.data;
     const planned = delivery?.plannedDeliveryTime;
-    return { exists: true, orderNumber, status: "REQUESTED", hubId, customer, articles, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+    return { exists: true, orderNumber, status: statusAfter(event, "REQUESTED"), hubId, customer, articles, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
   }
   if (!state.exists) return state;
+  const status = statusAfter(event, state.status);
   switch (event.type) {
     case "OrderAccepted":
-      return { ...state, status: "ACCEPTED" };
+      return { ...state, status };
     case "OrderArticlesUpdated":
       return { ...state, articles: event.data.articles };
     case "OrderCancelled":
-      return { ...state, status: "CANCELLED", ...(event.data.reason === undefined ? {} : { cancellationReason: event.data.reason }) };
+      return { ...state, status, ...(event.data.reason === undefined ? {} : { cancellationReason: event.data.reason }) };
     case "OrderPickingStarted":
-      return { ...state, status: "PICKING", pickingStartTime: event.data.pickingStartTime };
+      return { ...state, status, pickingStartTime: event.data.pickingStartTime };
     case "OrderOutForDelivery": {
       const planned = event.data.plannedDeliveryTime;
-      return { ...state, status: "DELIVERING", pickingEndTime: event.data.pickingEndTime, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+      return { ...state, status, pickingEndTime: event.data.pickingEndTime, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
     }
     case "OrderDelivered":
-      return { ...state, status: "DELIVERED", deliveredTime: event.data.deliveredTime };
+      return { ...state, status, deliveredTime: event.data.deliveredTime };
   }
 }
 
