@@ -23,7 +23,7 @@ let lsn = 0;
 /** A change-feed item: the stored event document plus the system fields Cosmos adds. */
 function change(orderNumber: string, version: number, type: string, data: object, recordedAt = "2026-11-27T10:00:00.000Z") {
   lsn++;
-  const event = { eventId: `00000000-0000-4000-8000-${lsn.toString().padStart(12, "0")}`, streamId: `order-${orderNumber}`, version, type, schemaVersion: 1, data: { orderNumber, ...data }, metadata: {}, recordedAt };
+  const event = { eventId: `00000000-0000-4000-8000-${lsn.toString().padStart(12, "0")}`, streamId: `order-${orderNumber}`, version, type, data: { orderNumber, ...data }, metadata: {}, recordedAt };
   return { ...toEventDocument(event), _rid: `rid${lsn}`, _self: `dbs/x/colls/y/docs/${lsn}`, _etag: `"etag-${lsn}"`, _attachments: "attachments/", _ts: 1_795_000_000 + lsn, _lsn: lsn };
 }
 

@@ -18,8 +18,9 @@ export interface EventDocument {
   readonly recordedAt: string;
 }
 
-export function toEventDocument(event: RecordedEvent): EventDocument {
-  const { streamId, version, eventId, type, schemaVersion, data, metadata, recordedAt } = event;
+/** The document of an event about to be written; `schemaVersion` absent means 1, as for a NewEvent. */
+export function toEventDocument(event: Omit<RecordedEvent, "schemaVersion"> & { readonly schemaVersion?: number }): EventDocument {
+  const { streamId, version, eventId, type, schemaVersion = 1, data, metadata, recordedAt } = event;
   return { id: String(version), streamId, version, eventId, type, schemaVersion, data, metadata, recordedAt };
 }
 
