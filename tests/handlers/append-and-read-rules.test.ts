@@ -5,18 +5,18 @@ import type { AppDependencies } from "../../functions/src/handlers/dependencies.
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
 import { createRoutes } from "../../functions/src/handlers/routes.js";
 import { projectBatch } from "../../functions/src/projections/projection-engine.js";
-import { SqliteViewStore } from "../../functions/src/projections/sqlite/sqlite-view-store.js";
+import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { HttpRequest, InvocationContext } from "../../functions/src/shared/azure-functions-runtime.js";
 import { requestedData } from "../support/orders.js";
 
 let events: SqliteEventStore;
-let views: SqliteViewStore;
+let views: SqliteProjectionStore;
 let logged: string[];
 let handlers: Record<string, HttpHandler>;
 
 beforeEach(() => {
   events = new SqliteEventStore({ file: ":memory:" });
-  views = new SqliteViewStore(":memory:");
+  views = new SqliteProjectionStore(":memory:");
   logged = [];
   const deps: AppDependencies = {
     events,

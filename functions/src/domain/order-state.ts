@@ -1,4 +1,4 @@
-import type { ArticleLine, Customer, OrderEvent, OrderEventType } from "./order-events.js";
+import type { ArticleLine, Customer, OrderEvent } from "./order-events.js";
 
 export type OrderStatus = "REQUESTED" | "ACCEPTED" | "PICKING" | "DELIVERING" | "DELIVERED" | "CANCELLED";
 
@@ -15,28 +15,27 @@ export interface PlacedOrder {
   readonly cancellationReason?: string;
 }
 
+/**
+ * The status after each lifecycle event: the one transition table, used by this fold and by the
+ * projections (OrderRequested starts at REQUESTED; OrderArticlesUpdated keeps the status).
+ */
+export const STATUS_AFTER = {
+  OrderRequested: "REQUESTED",
+  OrderAccepted: "ACCEPTED",
+  OrderCancelled: "CANCELLED",
+  OrderPickingStarted: "PICKING",
+  OrderOutForDelivery: "DELIVERING",
+  OrderDelivered: "DELIVERED",
+} as const satisfies Record<Exclude<OrderEvent["type"], "OrderArticlesUpdated">, OrderStatus>;
+
 /** Before its OrderRequested event an order does not exist. */
 export type OrderState = { readonly exists: false } | ({ readonly exists: true } & PlacedOrder);
 
 export const initialState: OrderState = { exists: false };
 
-/**
- * The one transition table of an order's status: the status after each event. The decider
- * (through evolve) and the projections both read it, so they cannot disagree.
- */
-const STATUS_AFTER = {
-  OrderRequested: "REQUESTED",
-  OrderAccepted: "ACCEPTED",
-  OrderArticlesUpdated: undefined,
-  OrderCancelled: "CANCELLED",
-  OrderPickingStarted: "PICKING",
-  OrderOutForDelivery: "DELIVERING",
-  OrderDelivered: "DELIVERED",
-} as const satisfies Record<OrderEventType, OrderStatus | undefined>;
-
 /** The status an order has after `event`; `current` for events that leave it as it is (article updates). */
 export function statusAfter(event: Pick<OrderEvent, "type">, current: OrderStatus): OrderStatus {
-  return STATUS_AFTER[event.type] ?? current;
+  return event.type === "OrderArticlesUpdated" ? current : STATUS_AFTER[event.type];
 }
 
 /**
