@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ManagedIdentityCredential } from "../../functions/src/azure/managed-identity-credential.js";
 import { Problem } from "../../functions/src/application/problems.js";
-import { storeErrorAsProblem } from "../../functions/src/application/store-errors-as-problems.js";
+import { storeErrorAsProblem } from "../../functions/src/handlers/with-problems.js";
 import { createCosmosClient } from "../../functions/src/eventstore/cosmos/cosmos-client.js";
 import { withRetry } from "../../functions/src/eventstore/cosmos/cosmos-retry.js";
 import { StoreUnavailableError } from "../../functions/src/eventstore/errors.js";

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { OrderCommand } from "../../functions/src/domain/order-commands.js";
+import type { OrderCommand } from "../../functions/src/domain/order-command-requests.js";
 import type { OrderEvent } from "../../functions/src/domain/order-events.js";
-import { decide, evolve, initialState } from "../../functions/src/domain/order-decider.js";
-import { fold } from "../../functions/src/domain/order-state.js";
+import type { ArticleLine } from "../../functions/src/domain/order-events.js";
+import { admitEvent, decide } from "../../functions/src/domain/order-decider.js";
+import { evolve, fold, initialState, statusAfter } from "../../functions/src/domain/order-state.js";
 import { requestedData } from "../support/orders.js";
 
 const N = "o-1";
 const T = "2026-11-27T10:00:00.000Z";
 
-const requested: OrderEvent = { type: "OrderRequested", data: requestedData(N) };
+const lines: ArticleLine[] = [{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }];
+const requested: OrderEvent = { type: "OrderRequested", data: { ...requestedData(N), articles: lines } };
 const accepted: OrderEvent = { type: "OrderAccepted", data: { orderNumber: N } };
 const picking: OrderEvent = { type: "OrderPickingStarted", data: { orderNumber: N, pickingStartTime: T } };
 const dispatched: OrderEvent = { type: "OrderOutForDelivery", data: { orderNumber: N, pickingEndTime: T } };
@@ -16,9 +18,9 @@ const delivered: OrderEvent = { type: "OrderDelivered", data: { orderNumber: N, 
 const cancelled: OrderEvent = { type: "OrderCancelled", data: { orderNumber: N } };
 
 const commands = {
-  place: { type: "PlaceOrder", orderNumber: N, hubId: 10001, customer: requestedData(N).customer, articles: requestedData(N).articles },
+  place: { type: "PlaceOrder", orderNumber: N, hubId: 10001, customer: requestedData(N).customer, articles: lines },
   accept: { type: "AcceptOrder", orderNumber: N },
-  update: { type: "UpdateArticles", orderNumber: N, articles: [{ article: "Fanta Orange", quantity: 3, price: 2.5 }] },
+  update: { type: "UpdateArticles", orderNumber: N, articles: [{ article: "Fanta Orange", quantity: 3, price: 2.5, currency: "USD" }] },
   cancel: { type: "CancelOrder", orderNumber: N, reason: "customer called" },
   startPicking: { type: "StartPicking", orderNumber: N, pickingStartTime: T },
   dispatch: { type: "DispatchOrder", orderNumber: N, pickingEndTime: T, plannedDeliveryTime: "2026-11-27T12:00:00.000Z" },
@@ -98,7 +100,7 @@ describe("order decider", () => {
   }
 
   it("given an ACCEPTED order, when its articles are set to what they are, then no new event", () => {
-    spec(histories.ACCEPTED, { type: "UpdateArticles", orderNumber: N, articles: requestedData(N).articles }).thenNothingNew();
+    spec(histories.ACCEPTED, { type: "UpdateArticles", orderNumber: N, articles: lines }).thenNothingNew();
   });
 
   it("evolve folds the whole lifecycle into the current state", () => {
@@ -118,5 +120,40 @@ describe("order decider", () => {
     expect(evolve(initialState, accepted)).toBe(initialState);
     const placed = fold([requested]);
     expect(evolve(placed, requested)).toBe(placed);
+  });
+
+  it("statusAfter is the one transition table: each event's status, article updates keep the current one", () => {
+    expect([requested, accepted, picking, dispatched, delivered, cancelled].map((e) => statusAfter(e, "ACCEPTED"))).toEqual([
+      "REQUESTED",
+      "ACCEPTED",
+      "PICKING",
+      "DELIVERING",
+      "DELIVERED",
+      "CANCELLED",
+    ]);
+    expect(statusAfter(updated, "PICKING")).toBe("PICKING");
+  });
+
+  describe("admitEvent: a raw append keeps to the same lifecycle as the commands", () => {
+    const eventOf = { accept: accepted, update: updated, cancel: cancelledWithReason, startPicking: picking, dispatch: dispatchedPlanned, deliver: delivered };
+    for (const [state, row] of Object.entries(table)) {
+      for (const [command, outcome] of Object.entries(row)) {
+        const event = eventOf[command as keyof typeof eventOf];
+        const admitted = typeof outcome === "object";
+        it(`given a ${state} order, ${event.type} is ${admitted ? "admitted" : "refused"}`, () => {
+          const admission = admitEvent(fold(histories[state as keyof typeof table]), event);
+          expect(admission.ok).toBe(admitted);
+          if (!admission.ok) expect(admission.detail).toMatch(new RegExp(`^${event.type}`));
+        });
+      }
+    }
+    it("admits OrderRequested only for an order that does not exist, and nothing else before it", () => {
+      expect(admitEvent(initialState, requested)).toEqual({ ok: true });
+      expect(admitEvent(fold([requested]), requested)).toMatchObject({ ok: false, detail: expect.stringContaining("already exists") as unknown });
+      for (const event of Object.values(eventOf)) expect(admitEvent(initialState, event)).toMatchObject({ ok: false, detail: expect.stringContaining("does not exist") as unknown });
+    });
+    it("refuses OrderDelivered straight after OrderRequested", () => {
+      expect(admitEvent(fold([requested]), delivered)).toMatchObject({ ok: false, detail: expect.stringContaining("REQUESTED") as unknown });
+    });
   });
 });

@@ -111,6 +111,24 @@ describe("every 4xx of the API answers problem+json and writes nothing", () => {
     await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: "no_stream", events: accepted() }), 409, "wrong-expected-version");
   });
 
+  it("422 for a raw append that breaks the order's lifecycle, after 409 for a wrong expected version", async () => {
+    const delivered = [{ type: "OrderDelivered", data: { orderNumber: ORDER, deliveredTime: "2026-11-27T12:00:00Z" } }];
+    const response = await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { events: delivered }), 422, "lifecycle-violation");
+    expect(response.body).toMatchObject({ detail: expect.stringContaining("PICKING") as unknown });
+    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 3, events: [{ type: "OrderRequested", data: requestedData(ORDER) }] }), 422, "lifecycle-violation");
+    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 3, events: accepted() }), 422, "lifecycle-violation");
+    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 2, events: delivered }), 409, "wrong-expected-version");
+  });
+
+  it("400 for an event on another stream whose type is outside the pattern or whose data is not an object", async () => {
+    const other = "/api/streams/payments-1/events";
+    for (const type of ["9Lives", "has space", "semi;colon", "x".repeat(101)]) await expectRejected(() => api("POST", other, { events: [{ type, data: {} }] }), 400, "validation-failed");
+    for (const data of [[1, 2], "text", null, 3]) await expectRejected(() => api("POST", other, { events: [{ type: "PaymentReceived", data }] }), 400, "validation-failed");
+    let deep: object = {};
+    for (let i = 0; i < 40; i++) deep = { deep };
+    await expectRejected(() => api("POST", other, { events: [{ type: "PaymentReceived", data: deep }] }), 400, "validation-failed");
+  });
+
   it("409 for placing an order number that exists", async () => {
     await expectRejected(() => api("POST", "/api/orders", { orderNumber: ORDER, hubId: 10001, customer: { customerId: 50001, deliveryAddress: address() }, articles: requestedData(ORDER).articles }), 409, "order-exists");
   });

@@ -30,7 +30,7 @@ export function newEvents(count: number): NewEvent[] {
   return Array.from({ length: count }, (_, n) => newEvent("Noted", { n }));
 }
 
-/** The EventStore port's contract (DESIGN.md section 5), run once per adapter. */
+/** The EventStore port's contract (the guarantees listed in the README), run once per adapter. */
 export function eventStoreContract(name: string, options: EventStoreContractOptions): void {
   describe(`EventStore contract: ${name}`, () => {
     const opened: StoreUnderTest[] = [];
@@ -80,6 +80,32 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
       expect(slice.version).toBe(10);
       expect(slice.events.map((e) => e.version)).toEqual([4, 5, 6]);
       expect((await store.read("s", { fromVersion: 11 })).events).toEqual([]);
+    });
+
+    describe("schema version", () => {
+      it("keeps each event's schema version, 1 where the producer names none", async () => {
+        const store = await open();
+        await store.append("s", [{ ...newEvent("Noted"), schemaVersion: 3 }, newEvent("Noted")], "no_stream");
+        const { events } = await store.read("s");
+        expect(events.map((e) => e.schemaVersion)).toEqual([3, 1]);
+      });
+
+      it("reads an order event stored in an older shape in its current shape, the stored version above it untouched", async () => {
+        const store = await open();
+        const v1 = { orderNumber: "sv-1", articles: [{ article: "Mojito", quantity: 2, price: 7.5 }] };
+        await store.append("order-sv-1", [{ ...newEvent("OrderArticlesUpdated", v1), schemaVersion: 1 }], "no_stream");
+        const [read] = (await store.read("order-sv-1")).events;
+        expect(read).toMatchObject({ type: "OrderArticlesUpdated", schemaVersion: 2, data: { orderNumber: "sv-1", articles: [{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }] } });
+        // A later read finds the stored event unchanged: upcasting happens on the way out only.
+        expect((await store.read("order-sv-1")).events).toEqual([read]);
+      });
+
+      it("returns an event of a version no upcaster knows as stored, for its reader to refuse", async () => {
+        const store = await open();
+        const future = { orderNumber: "sv-2", articles: "in a shape from the future" };
+        await store.append("order-sv-2", [{ ...newEvent("OrderArticlesUpdated", future), schemaVersion: 9 }], "no_stream");
+        expect((await store.read("order-sv-2")).events[0]).toMatchObject({ schemaVersion: 9, data: future });
+      });
     });
 
     describe("expected version", () => {

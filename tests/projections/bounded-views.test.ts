@@ -35,7 +35,7 @@ describe("bounded views: 20,000 orders of one customer at one hub on one day", (
     const store = new SqliteProjectionStore(":memory:");
     const lines = (tag: string) =>
       Array.from({ length: 100 }, (_, n) => ({ article: `${tag}${n.toString().padStart(3, "0")}${"\u0001".repeat(196)}`, quantity: 10_000, price: 1_000_000 }));
-    const base = { streamId: "order-huge", metadata: {}, recordedAt: "2026-11-27T12:00:00.000Z" };
+    const base = { streamId: "order-huge", schemaVersion: 1, metadata: {}, recordedAt: "2026-11-27T12:00:00.000Z" };
     const log: RecordedEvent[] = [
       { ...base, eventId: crypto.randomUUID(), version: 1, type: "OrderRequested", data: requestedData("huge", 50001, 10001, lines("a")) },
       { ...base, eventId: crypto.randomUUID(), version: 2, type: "OrderArticlesUpdated", data: { orderNumber: "huge", articles: lines("b") } },

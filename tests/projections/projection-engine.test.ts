@@ -10,7 +10,7 @@ const now = () => new Date("2030-01-01T00:00:00.000Z");
 let position = 0;
 function recorded(orderNumber: string, version: number, type: string, data: object, recordedAt = "2026-11-27T09:00:00.000Z"): RecordedEvent {
   position++;
-  return { eventId: `00000000-0000-4000-8000-${position.toString().padStart(12, "0")}`, streamId: `order-${orderNumber}`, version, type, data: { orderNumber, ...data }, metadata: {}, recordedAt };
+  return { eventId: `00000000-0000-4000-8000-${position.toString().padStart(12, "0")}`, streamId: `order-${orderNumber}`, version, type, schemaVersion: 1, data: { orderNumber, ...data }, metadata: {}, recordedAt };
 }
 
 /** The store with each call passing through `wrap`, for instrumented or faulty doubles. */
@@ -28,18 +28,18 @@ describe("projection engine", () => {
   it("given a requested, updated and cancelled order and a delivered one, the views are exact", async () => {
     const store = new SqliteProjectionStore(":memory:");
     const a = requestedData("a", 50001, 10001, [
-      { article: "Mojito", quantity: 2, price: 7.5 },
-      { article: "Club-Mate", quantity: 1, price: 3.2 },
+      { article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" },
+      { article: "Club-Mate", quantity: 1, price: 3.2, currency: "EUR" },
     ]);
-    const b = requestedData("b", 50001, 10001, [{ article: "Mojito", quantity: 3, price: 7.5 }]);
-    const c = requestedData("c", 50002, 10001, [{ article: "Fanta Orange", quantity: 4, price: 2.5 }]);
+    const b = requestedData("b", 50001, 10001, [{ article: "Mojito", quantity: 3, price: 7.5, currency: "EUR" }]);
+    const c = requestedData("c", 50002, 10001, [{ article: "Fanta Orange", quantity: 4, price: 2.5, currency: "EUR" }]);
     await projectBatch(
       [
         recorded("b", 1, "OrderRequested", b, "2026-11-27T09:30:00.000Z"),
         recorded("a", 1, "OrderRequested", a, "2026-11-27T09:00:00.000Z"),
         recorded("c", 1, "OrderRequested", c, "2026-11-27T23:59:59.999Z"),
         recorded("a", 2, "OrderAccepted", {}),
-        recorded("a", 3, "OrderArticlesUpdated", { articles: [{ article: "Mojito", quantity: 5, price: 7.5 }] }),
+        recorded("a", 3, "OrderArticlesUpdated", { articles: [{ article: "Mojito", quantity: 5, price: 7.5, currency: "EUR" }] }),
         recorded("b", 2, "OrderCancelled", {}),
       ],
       { views: store, deadLetters: store, now },
@@ -58,7 +58,7 @@ describe("projection engine", () => {
       customerId: 50001,
       totalOrders: 2,
       orders: [
-        { orderNumber: "a", status: "ACCEPTED", articles: [{ article: "Mojito", quantity: 5, price: 7.5 }] },
+        { orderNumber: "a", status: "ACCEPTED", articles: [{ article: "Mojito", quantity: 5, price: 7.5, currency: "EUR" }] },
         { orderNumber: "b", status: "CANCELLED", articles: b.articles },
       ],
       next: null,

@@ -89,7 +89,7 @@ export function viewStoreContract(name: string, create: () => Promise<ViewStores
 
     it("keeps one dead letter per event, however often it is added", async () => {
       const { deadLetters } = await open();
-      const event = { eventId: "00000000-0000-4000-8000-000000000001", streamId: "order-x", version: 1, type: "OrderAccepted", data: { orderNumber: "x" }, metadata: {}, recordedAt: "2026-11-27T10:00:00.000Z" };
+      const event = { eventId: "00000000-0000-4000-8000-000000000001", streamId: "order-x", version: 1, type: "OrderAccepted", schemaVersion: 1, data: { orderNumber: "x" }, metadata: {}, recordedAt: "2026-11-27T10:00:00.000Z" };
       await deadLetters.add({ event, reason: "never requested", failedAt: "2026-11-27T10:00:01.000Z" });
       await deadLetters.add({ event, reason: "never requested", failedAt: "2026-11-27T10:00:02.000Z" });
       await deadLetters.add({ event: { ...event, streamId: "order-y" }, reason: "other", failedAt: "2026-11-27T10:00:03.000Z" });

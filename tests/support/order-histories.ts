@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import type { RecordedEvent } from "../../functions/src/eventstore/event-store.js";
-import type { OrderCommand } from "../../functions/src/domain/order-commands.js";
-import type { OrderEvent } from "../../functions/src/domain/order-events.js";
+import type { OrderCommand } from "../../functions/src/domain/order-command-requests.js";
+import type { ArticleLine, OrderEvent } from "../../functions/src/domain/order-events.js";
+import { ORDER_EVENT_SCHEMA_VERSIONS } from "../../functions/src/domain/order-event-versions.js";
 import { decide } from "../../functions/src/domain/order-decider.js";
 import { fold } from "../../functions/src/domain/order-state.js";
 import { address, CATALOGUE } from "./orders.js";
@@ -9,10 +10,10 @@ import { address, CATALOGUE } from "./orders.js";
 export interface OrderPlan {
   readonly customerId: number;
   readonly hubId: number;
-  readonly articles: { article: string; quantity: number; price: number }[];
+  readonly articles: ArticleLine[];
   /** How far the order goes: 1 = requested only ... 6 = delivered. */
   readonly steps: number;
-  readonly newArticles: { article: string; quantity: number; price: number }[] | null;
+  readonly newArticles: ArticleLine[] | null;
   readonly cancel: boolean;
   /** A raw, nonsensical event appended after the lifecycle (a poison event for the projector). */
   readonly poison: boolean;
@@ -85,6 +86,7 @@ export const history: fc.Arbitrary<History> = fc
         streamId: `order-${queue.orderNumber}`,
         version,
         type: event.type,
+        schemaVersion: ORDER_EVENT_SCHEMA_VERSIONS[event.type],
         data: event.data,
         metadata: {},
         // Spread over two UTC days, so hub-day keys differ by the store's time.

@@ -25,6 +25,7 @@ export const PROBLEM_CATALOGUE = {
   "unsupported-media-type": [415, "The request body must be application/json"],
   "lifecycle-violation": [422, "The order's lifecycle forbids this command"],
   "internal-error": [500, "Internal error"],
+  "unreadable-event": [500, "A stored event matches no known schema version"],
   "store-unavailable": [503, "The store is busy or unreachable; retry later"],
 } as const satisfies Record<string, readonly [number, string]>;
 

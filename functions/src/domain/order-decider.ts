@@ -1,7 +1,6 @@
-import type { OrderCommand } from "./order-commands.js";
-import type { OrderEvent } from "./order-events.js";
+import type { OrderCommand } from "./order-command-requests.js";
+import type { ArticleLine, OrderEvent } from "./order-events.js";
 import type { OrderState, OrderStatus } from "./order-state.js";
-import { evolve, initialState } from "./order-state.js";
 
 /** Why the decider refused a command; the HTTP layer maps each to a status. */
 export type Rejection =
@@ -34,7 +33,7 @@ function advance(status: OrderStatus, target: Exclude<OrderStatus, "REQUESTED" |
   return accept([event]);
 }
 
-function sameArticles(a: OrderState & { exists: true }, articles: readonly { article: string; quantity: number; price: number }[]): boolean {
+function sameArticles(a: OrderState & { exists: true }, articles: readonly ArticleLine[]): boolean {
   return JSON.stringify(a.articles) === JSON.stringify(articles);
 }
 
@@ -77,7 +76,45 @@ export function decide(command: OrderCommand, state: OrderState): Decision {
   }
 }
 
-/** The decider in the decide/evolve/initialState shape. */
-export const orderDecider = { decide, evolve, initialState } as const;
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
-export { evolve, initialState };
+/** The command whose decision an event records: what a raw append of the event stands for. */
+function commandOf(event: OrderEvent): OrderCommand {
+  const { orderNumber } = event.data;
+  switch (event.type) {
+    case "OrderRequested": {
+      const { hubId, customer, articles, delivery } = event.data;
+      return { type: "PlaceOrder", orderNumber, hubId, customer, articles, ...optional("plannedDeliveryTime", delivery?.plannedDeliveryTime) };
+    }
+    case "OrderAccepted":
+      return { type: "AcceptOrder", orderNumber };
+    case "OrderArticlesUpdated":
+      return { type: "UpdateArticles", orderNumber, articles: event.data.articles };
+    case "OrderCancelled":
+      return { type: "CancelOrder", orderNumber, ...optional("reason", event.data.reason) };
+    case "OrderPickingStarted":
+      return { type: "StartPicking", orderNumber, pickingStartTime: event.data.pickingStartTime };
+    case "OrderOutForDelivery":
+      return { type: "DispatchOrder", orderNumber, pickingEndTime: event.data.pickingEndTime, ...optional("plannedDeliveryTime", event.data.plannedDeliveryTime) };
+    case "OrderDelivered":
+      return { type: "DeliverOrder", orderNumber, deliveredTime: event.data.deliveredTime };
+  }
+}
+
+export type Admission = { ok: true } | { ok: false; detail: string };
+
+/**
+ * Whether an event appended straight to an order stream keeps to the lifecycle. The rule is the
+ * decider's own: the event must be what the decider emits for the same command in this state.
+ * So an order stream has one writer of truth, whichever door the event comes through; an event
+ * the command would not emit (a skipped step, a second OrderRequested, an accept of an accepted
+ * order) is refused.
+ */
+export function admitEvent(state: OrderState, event: OrderEvent): Admission {
+  const decision = decide(commandOf(event), state);
+  if (!decision.ok) return { ok: false, detail: `${event.type}: ${decision.rejection.detail}` };
+  if (decision.events.length === 0) {
+    return { ok: false, detail: `${event.type} would change nothing: the order is ${state.exists ? state.status : "not placed"} and its command would append no event` };
+  }
+  return { ok: true };
+}

@@ -33,33 +33,41 @@ export type OrderState = { readonly exists: false } | ({ readonly exists: true }
 
 export const initialState: OrderState = { exists: false };
 
+/** The status an order has after `event`; `current` for events that leave it as it is (article updates). */
+export function statusAfter(event: Pick<OrderEvent, "type">, current: OrderStatus): OrderStatus {
+  return event.type === "OrderArticlesUpdated" ? current : STATUS_AFTER[event.type];
+}
+
 /**
  * Folds one event into the order's state. Total: an event that makes no sense for the state
- * (which only raw appends can produce) leaves the state as it is, so reads never fail.
+ * leaves the state as it is. The lifecycle rules keep such events out of order streams (commands
+ * through the decider, raw appends through admitEvent); only streams written before those rules
+ * held raw appends can still contain them.
  */
 export function evolve(state: OrderState, event: OrderEvent): OrderState {
   if (event.type === "OrderRequested") {
     if (state.exists) return state;
     const { orderNumber, hubId, customer, articles, delivery } = event.data;
     const planned = delivery?.plannedDeliveryTime;
-    return { exists: true, orderNumber, status: STATUS_AFTER.OrderRequested, hubId, customer, articles, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+    return { exists: true, orderNumber, status: statusAfter(event, "REQUESTED"), hubId, customer, articles, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
   }
   if (!state.exists) return state;
+  const status = statusAfter(event, state.status);
   switch (event.type) {
     case "OrderAccepted":
-      return { ...state, status: STATUS_AFTER.OrderAccepted };
+      return { ...state, status };
     case "OrderArticlesUpdated":
       return { ...state, articles: event.data.articles };
     case "OrderCancelled":
-      return { ...state, status: STATUS_AFTER.OrderCancelled, ...(event.data.reason === undefined ? {} : { cancellationReason: event.data.reason }) };
+      return { ...state, status, ...(event.data.reason === undefined ? {} : { cancellationReason: event.data.reason }) };
     case "OrderPickingStarted":
-      return { ...state, status: STATUS_AFTER.OrderPickingStarted, pickingStartTime: event.data.pickingStartTime };
+      return { ...state, status, pickingStartTime: event.data.pickingStartTime };
     case "OrderOutForDelivery": {
       const planned = event.data.plannedDeliveryTime;
-      return { ...state, status: STATUS_AFTER.OrderOutForDelivery, pickingEndTime: event.data.pickingEndTime, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+      return { ...state, status, pickingEndTime: event.data.pickingEndTime, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
     }
     case "OrderDelivered":
-      return { ...state, status: STATUS_AFTER.OrderDelivered, deliveredTime: event.data.deliveredTime };
+      return { ...state, status, deliveredTime: event.data.deliveredTime };
   }
 }
 

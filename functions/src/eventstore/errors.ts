@@ -37,12 +37,3 @@ export class StoreUnavailableError extends EventStoreError {
     super(message);
   }
 }
-
-export function checkExpectedVersion(streamId: string, expected: ExpectedVersion, current: number): void {
-  const ok =
-    expected === "any" ||
-    (expected === "no_stream" && current === 0) ||
-    (expected === "stream_exists" && current > 0) ||
-    expected === current;
-  if (!ok) throw new WrongExpectedVersionError(streamId, expected, current);
-}

@@ -1,6 +1,6 @@
 /**
- * The EventStore port. Every adapter meets the guarantees of DESIGN.md section 5 and passes the
- * shared contract suite in tests/eventstore/event-store-contract.ts.
+ * The EventStore port. Every adapter meets the guarantees listed in the README ("How it is
+ * built") and passes the shared contract suite in tests/eventstore/event-store-contract.ts.
  */
 
 /** A number is the exact version the stream must be at (0: empty). */
@@ -11,6 +11,8 @@ export type JsonObject = { [key: string]: unknown };
 export interface NewEvent {
   readonly eventId: string;
   readonly type: string;
+  /** The version of the shape of `data` (docs/adr/0012); absent means 1, the shape before any change. */
+  readonly schemaVersion?: number;
   readonly data: unknown;
   readonly metadata: JsonObject;
 }
@@ -21,6 +23,11 @@ export interface RecordedEvent {
   /** 1-based position in the stream. */
   readonly version: number;
   readonly type: string;
+  /**
+   * The schema version of `data` as read: stores apply the upcasters on every read path (stream
+   * reads, the feed, change-feed documents), so known types arrive in their current version.
+   */
+  readonly schemaVersion: number;
   readonly data: unknown;
   readonly metadata: JsonObject;
   /** The store's clock at append: ISO 8601, UTC, millisecond precision. */

@@ -1,5 +1,6 @@
 import type { AppendResult, ExpectedVersion } from "./event-store.js";
 import { EventIdConflictError } from "./errors.js";
+import { isExpectedVersion } from "./expected-version.js";
 
 /**
  * Decides whether an append is a retry of one already stored. `storedVersions` maps each of the
@@ -21,11 +22,7 @@ export function detectReplay(
   for (const [index, id] of eventIds.entries()) {
     if (storedVersions.get(id) !== first + index) throw new EventIdConflictError(streamId, id);
   }
-  const samePlace =
-    expected === "any" ||
-    (expected === "no_stream" && first === 1) ||
-    (expected === "stream_exists" && first > 1) ||
-    expected === first - 1;
-  if (!samePlace) throw new EventIdConflictError(streamId, conflictWith);
+  // The stored events are where this append would have put them: after version first - 1.
+  if (!isExpectedVersion(expected, first - 1)) throw new EventIdConflictError(streamId, conflictWith);
   return { streamId, firstVersion: first, lastVersion: first + eventIds.length - 1, eventIds: [...eventIds], replayed: true };
 }

@@ -1,9 +1,10 @@
 import type { HttpHandler, HttpRequest } from "@azure/functions";
 import type { Infer, Schema } from "../domain/schema.js";
-import type { OrderCommand } from "../domain/order-commands.js";
+import type { OrderCommand } from "../domain/order-command-requests.js";
 import type { PlacedOrder } from "../domain/order-state.js";
 import type { AppDependencies } from "./dependencies.js";
-import { handleOrderCommand, loadOrder } from "../application/order-commands.js";
+import { loadOrder } from "../application/load-order.js";
+import { handleOrderCommand } from "../application/run-order-command.js";
 import { Problem } from "../application/problems.js";
 import { isValidOrderNumber } from "../domain/identifiers.js";
 import {
@@ -14,7 +15,7 @@ import {
   placeOrderBodySchema,
   startPickingBodySchema,
   updateArticlesBodySchema,
-} from "../domain/order-commands.js";
+} from "../domain/order-command-requests.js";
 import { formatIssues } from "../domain/schema.js";
 import { json, versionTag } from "./http-responses.js";
 import { readJsonBody } from "./read-json-body.js";

@@ -1,6 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { Problem } from "../application/problems.js";
-import { storeErrorAsProblem } from "../application/store-errors-as-problems.js";
+import { EventIdConflictError, EventStoreError, StoreUnavailableError, WrongExpectedVersionError } from "../eventstore/errors.js";
 import { measureChargesSettled } from "../shared/request-charge.js";
 import { problemResponse } from "./http-responses.js";
 
@@ -21,9 +21,26 @@ export function withProblems(handler: (request: HttpRequest, context: Invocation
   };
 }
 
+/** The one place where the store's error family becomes problems; anything else passes through unchanged. */
+export function storeErrorAsProblem(error: unknown): unknown {
+  if (!(error instanceof EventStoreError)) return error;
+  if (error instanceof WrongExpectedVersionError) {
+    return new Problem("wrong-expected-version", error.message, { streamId: error.streamId, expectedVersion: error.expectedVersion, currentVersion: error.currentVersion });
+  }
+  if (error instanceof EventIdConflictError) return new Problem("event-id-conflict", error.message, { streamId: error.streamId, eventId: error.eventId });
+  if (error instanceof StoreUnavailableError) {
+    return new Problem("store-unavailable", error.message, {}, { "retry-after": String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) });
+  }
+  return error;
+}
+
 function toProblemResponse(request: HttpRequest, context: InvocationContext, thrown: unknown): HttpResponseInit {
   const error = storeErrorAsProblem(thrown);
-  if (error instanceof Problem) return problemResponse(error);
+  if (error instanceof Problem) {
+    // A 500 problem (an unreadable stored event) is a fault to fix, not a client's mistake: logged like any.
+    if (error.status === 500) context.error(`${error.kind} in ${request.method} ${new URL(request.url).pathname}: ${error.detail}`);
+    return problemResponse(error);
+  }
   // Through the invocation's logger: on Azure it carries the invocation id; locally it prints the stack.
   context.error(`unhandled error in ${request.method} ${new URL(request.url).pathname}`, error);
   return problemResponse(new Problem("internal-error", "the request failed; see the server's log"));

@@ -2,7 +2,7 @@ import type { RecordedEvent } from "../eventstore/event-store.js";
 import type { ArticleLine } from "../domain/order-events.js";
 import type { OrderStatus } from "../domain/order-state.js";
 import { orderNumberOfStream } from "../domain/identifiers.js";
-import { validateOrderEvent } from "../domain/order-events.js";
+import { readOrderEvent } from "../domain/order-event-versions.js";
 import { STATUS_AFTER } from "../domain/order-state.js";
 import { PoisonEventError } from "./poison-event-error.js";
 
@@ -40,7 +40,8 @@ export function emptySummary(orderNumber: string): OrderSummaryDoc {
 export function evolveSummary(doc: OrderSummaryDoc, event: RecordedEvent): OrderSummaryDoc {
   const orderNumber = orderNumberOfStream(event.streamId);
   if (orderNumber !== doc.orderNumber) throw new PoisonEventError(`event of stream ${event.streamId} offered to order ${doc.orderNumber}`);
-  const checked = validateOrderEvent(event.type, event.data);
+  // Upcast to the current schema version, then checked: an event no upcaster and no schema accepts is poison.
+  const checked = readOrderEvent(event);
   if (!checked.ok) throw new PoisonEventError(checked.reason);
   const { type, data } = checked.event;
   if (data.orderNumber !== orderNumber) throw new PoisonEventError(`${type} names order ${data.orderNumber} but is stored in stream ${event.streamId}`);

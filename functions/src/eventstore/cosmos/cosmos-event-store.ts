@@ -4,7 +4,9 @@ import type { EventDocument } from "./event-document.js";
 import type { RetryPolicy } from "./cosmos-retry.js";
 import { recordCharge } from "../../shared/request-charge.js";
 import { WrongExpectedVersionError } from "../errors.js";
+import { checkExpectedVersion } from "../expected-version.js";
 import { detectReplay } from "../replay-detection.js";
+import { schemaVersionOf } from "../upcasting.js";
 import { DEFAULT_RETRY_POLICY, withRetry } from "./cosmos-retry.js";
 import { fromEventDocument, toEventDocument } from "./event-document.js";
 
@@ -47,9 +49,7 @@ export class CosmosEventStore implements EventStore {
     const eventIds = events.map((e) => e.eventId);
     for (let attempt = 0; ; attempt++) {
       const base = typeof expected === "number" ? expected : expected === "no_stream" ? 0 : await this.currentVersion(streamId);
-      if (expected === "stream_exists" && base === 0) {
-        throw new WrongExpectedVersionError(streamId, expected, 0);
-      }
+      checkExpectedVersion(streamId, expected, base);
       try {
         await this.writeBatch(streamId, events, base);
         return { streamId, firstVersion: base + 1, lastVersion: base + events.length, eventIds, replayed: false };
@@ -71,7 +71,7 @@ export class CosmosEventStore implements EventStore {
     const recordedAt = this.clock().toISOString();
     const creates: OperationInput[] = events.map((event, index) => ({
       operationType: "Create",
-      resourceBody: toEventDocument({ ...event, streamId, version: base + 1 + index, recordedAt }) as unknown as JSONObject,
+      resourceBody: toEventDocument({ ...event, schemaVersion: schemaVersionOf(event), streamId, version: base + 1 + index, recordedAt }) as unknown as JSONObject,
     }));
     const proveBase: OperationInput[] = base > 0 ? [{ operationType: "Read", id: String(base), partitionKey: streamId }] : [];
     if (proveBase.length + creates.length > MAX_BATCH_OPERATIONS) {

@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import type { AppendResult, EventFeed, EventStore, ExpectedVersion, JsonObject, NewEvent, PositionedEvent, ReadOptions, StreamSlice } from "../event-store.js";
-import { checkExpectedVersion } from "../errors.js";
+import { checkExpectedVersion } from "../expected-version.js";
 import { detectReplay } from "../replay-detection.js";
+import { currentShapes, schemaVersionOf } from "../upcasting.js";
 import { openDatabase } from "./open-database.js";
 
 const SCHEMA = `
@@ -11,6 +12,7 @@ CREATE TABLE IF NOT EXISTS events (
   version     INTEGER NOT NULL,
   event_id    TEXT    NOT NULL,
   type        TEXT    NOT NULL,
+  schema_version INTEGER NOT NULL DEFAULT 1,
   data        TEXT    NOT NULL,
   metadata    TEXT    NOT NULL,
   recorded_at TEXT    NOT NULL,
@@ -18,6 +20,15 @@ CREATE TABLE IF NOT EXISTS events (
   UNIQUE (stream_id, event_id)
 ) STRICT;
 `;
+
+/**
+ * Files written before events carried a schema version have no such column: it is added, and
+ * every event already there is version 1, the shape before any change (docs/adr/0012).
+ */
+function addSchemaVersionColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all();
+  if (!columns.some((c) => c.name === "schema_version")) db.exec("ALTER TABLE events ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1");
+}
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file, or ":memory:". */
@@ -45,23 +56,26 @@ interface EventRow {
   version: number;
   event_id: string;
   type: string;
+  schema_version: number;
   data: string;
   metadata: string;
   recorded_at: string;
 }
 
+/** A stored row as the store's readers see it: every read path goes through here, and so through the upcasters. */
 function toEvent(row: EventRow): PositionedEvent {
-  return {
+  return currentShapes({
     position: row.position,
     eventId: row.event_id,
     streamId: row.stream_id,
     version: row.version,
     type: row.type,
+    schemaVersion: row.schema_version,
     data: JSON.parse(row.data) as unknown,
     // Most events carry no metadata: skip the parse of "{}".
     metadata: row.metadata === "{}" ? {} : (JSON.parse(row.metadata) as JsonObject),
     recordedAt: row.recorded_at,
-  };
+  });
 }
 
 /**
@@ -85,13 +99,14 @@ export class SqliteEventStore implements EventStore, EventFeed {
   constructor(options: SqliteEventStoreOptions) {
     this.db = openDatabase(options.file);
     this.db.exec(SCHEMA);
+    addSchemaVersionColumn(this.db);
     this.clock = options.clock ?? (() => new Date());
     this.beforeEventWrite = options.beforeEventWrite;
     this.statements = {
       currentVersion: this.db.prepare<[string], { version: number }>("SELECT version FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1"),
       versionOfEventId: this.db.prepare<[string, string], { version: number }>("SELECT version FROM events WHERE stream_id = ? AND event_id = ?"),
       insert: this.db.prepare(
-        "INSERT INTO events (stream_id, version, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (stream_id, version, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       readStream: this.db.prepare<[string, number, number], EventRow>(
         "SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?",
@@ -166,7 +181,7 @@ export class SqliteEventStore implements EventStore, EventFeed {
     const recordedAt = this.clock().toISOString();
     events.forEach((event, index) => {
       this.beforeEventWrite?.(index);
-      this.statements.insert.run(streamId, current + 1 + index, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
+      this.statements.insert.run(streamId, current + 1 + index, event.eventId, event.type, schemaVersionOf(event), JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
     });
     return { streamId, firstVersion: current + 1, lastVersion: current + events.length, eventIds, replayed: false };
   }
