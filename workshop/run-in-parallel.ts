@@ -1,0 +1,19 @@
+/**
+ * Runs `task` for every item, at most `parallel` at a time, and settles every one: a failed
+ * attendee never stops the others. Results come back in the items' order.
+ */
+export async function runInParallel<T, R>(items: readonly T[], parallel: number, task: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array<PromiseSettledResult<R>>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < items.length; index = next++) {
+      try {
+        results[index] = { status: "fulfilled", value: await task(items[index] as T) };
+      } catch (reason) {
+        results[index] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, worker));
+  return results;
+}
