@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { ResourceManagementClient, type ResourceGroup } from "@azure/arm-resources";
+import { ResourceManagementClient, type ResourceGroup, type ResourceManagementClientOptionalParams } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { LeftoverGroup, ResourceGroupPort } from "./resource-group-port.js";
@@ -17,12 +17,8 @@ export class ArmResourceGroups implements ResourceGroupPort {
     private readonly project: string,
   ) {}
 
-  static create(options: { subscriptionId: string; project: string; credential?: TokenCredential; endpoint?: string }): ArmResourceGroups {
-    const client = new ResourceManagementClient(
-      options.credential ?? new DefaultAzureCredential(),
-      options.subscriptionId,
-      options.endpoint === undefined ? {} : { endpoint: options.endpoint, allowInsecureConnection: options.endpoint.startsWith("http://") },
-    );
+  static create(options: { subscriptionId: string; project: string; credential?: TokenCredential; clientOptions?: ResourceManagementClientOptionalParams }): ArmResourceGroups {
+    const client = new ResourceManagementClient(options.credential ?? new DefaultAzureCredential(), options.subscriptionId, options.clientOptions ?? {});
     return new ArmResourceGroups(client, options.project);
   }
 
