@@ -1,13 +1,13 @@
 /**
  * The ResourceGroupPort over Azure Resource Manager (the Azure SDK), signed in as the Azure CLI
- * is: DefaultAzureCredential tries environment credentials, workload and managed identity, then
- * the Azure CLI's `az login`.
+ * is (AzureCliCredential). A CI job that signs in with a service principal or workload identity
+ * sets AZURE_CLIENT_ID, and then DefaultAzureCredential, which reads those variables, is used.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { ResourceManagementClient, type ResourceGroup, type ResourceManagementClientOptionalParams } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
-import { DefaultAzureCredential } from "@azure/identity";
+import { AzureCliCredential, DefaultAzureCredential } from "@azure/identity";
 import type { LeftoverGroup, ResourceGroupPort } from "./resource-group-port.js";
 
 export class ArmResourceGroups implements ResourceGroupPort {
@@ -18,7 +18,7 @@ export class ArmResourceGroups implements ResourceGroupPort {
   ) {}
 
   static create(options: { subscriptionId: string; project: string; credential?: TokenCredential; clientOptions?: ResourceManagementClientOptionalParams }): ArmResourceGroups {
-    const client = new ResourceManagementClient(options.credential ?? new DefaultAzureCredential(), options.subscriptionId, options.clientOptions ?? {});
+    const client = new ResourceManagementClient(options.credential ?? defaultCredential(process.env), options.subscriptionId, options.clientOptions ?? {});
     return new ArmResourceGroups(client, options.project);
   }
 
@@ -56,6 +56,14 @@ export class ArmResourceGroups implements ResourceGroupPort {
       return undefined;
     }
   }
+}
+
+/**
+ * The Azure CLI's sign-in, so a failure says "run az login" rather than the last of
+ * DefaultAzureCredential's chain; DefaultAzureCredential when the environment names a client.
+ */
+export function defaultCredential(env: Readonly<Record<string, string | undefined>>): TokenCredential {
+  return env["AZURE_CLIENT_ID"] !== undefined && env["AZURE_CLIENT_ID"] !== "" ? new DefaultAzureCredential() : new AzureCliCredential();
 }
 
 /** The subscription to check: AZURE_SUBSCRIPTION_ID, else the Azure CLI's current one. */
