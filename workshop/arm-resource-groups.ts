@@ -27,7 +27,8 @@ export class ArmResourceGroups implements ResourceGroupPort {
     // The program tags every group environment=<stack>, project=<project> (infra/config.ts tagsOf),
     // so a group the state never recorded (an up that failed half-way) is found too. ARM filters
     // resource groups by one tag name and value: "tagName eq 'x' and tagValue eq 'y'"
-    // (Resource Groups - List, $filter; @azure/arm-resources ResourceGroupsListOptionalParams).
+    // (https://learn.microsoft.com/javascript/api/@azure/arm-resources/resourcegroupslistoptionalparams,
+    // the `filter` property; the SDK's own doc comment says the same).
     const filter = `tagName eq 'environment' and tagValue eq '${stack.replace(/'/g, "''")}'`;
     for await (const group of this.client.resourceGroups.list({ filter })) {
       if (group.name !== undefined && group.tags?.["project"] === this.project) found.set(group.name, group);

@@ -17,3 +17,12 @@ export async function runInParallel<T, R>(items: readonly T[], parallel: number,
   await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, worker));
   return results;
 }
+
+/** The same, for lookups where one failure fails the whole: the values, or the first error. */
+export async function mapInParallel<T, R>(items: readonly T[], parallel: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const settled = await runInParallel(items, parallel, task);
+  return settled.map((result) => {
+    if (result.status === "rejected") throw result.reason;
+    return result.value;
+  });
+}

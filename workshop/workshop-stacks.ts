@@ -1,4 +1,7 @@
+import { mapInParallel } from "./run-in-parallel.js";
 import type { StackListing, StackPort, WorkshopLabels } from "./stack-port.js";
+
+export const LOOKUPS_AT_ONCE = 8;
 
 export interface LabelledStack {
   readonly listing: StackListing;
@@ -10,7 +13,8 @@ export async function labelledStacks(stacks: StackPort, workshop?: string): Prom
   const listings = await stacks.list();
   // The name is only a shortcut; the labels decide (a stack named like a workshop's may not be one).
   const candidates = workshop === undefined ? listings : listings.filter((listing) => listing.name.startsWith(`${workshop}-`));
-  const labelled = await Promise.all(candidates.map(async (listing) => ({ listing, labels: await stacks.labels(listing.name) })));
+  // One CLI process per stack: a room's worth at a time, not all at once.
+  const labelled = await mapInParallel(candidates, LOOKUPS_AT_ONCE, async (listing) => ({ listing, labels: await stacks.labels(listing.name) }));
   return labelled.filter((entry): entry is LabelledStack => entry.labels !== undefined && (workshop === undefined || entry.labels.workshop === workshop));
 }
 

@@ -1,6 +1,7 @@
 import type { Output } from "./progress-board.js";
 import type { StackPort } from "./stack-port.js";
-import { isExpired, labelledStacks } from "./workshop-stacks.js";
+import { mapInParallel } from "./run-in-parallel.js";
+import { isExpired, labelledStacks, LOOKUPS_AT_ONCE } from "./workshop-stacks.js";
 
 export interface StatusRow {
   readonly stack: string;
@@ -19,20 +20,18 @@ export async function workshopStatus(workshop: string | undefined, deps: { stack
     return { exitCode: 0, rows: [] };
   }
   const now = deps.now();
-  const rows = await Promise.all(
-    stacks.map(async ({ listing, labels }): Promise<StatusRow> => {
-      const last = listing.updateInProgress ? undefined : await deps.stacks.lastUpdate(listing.name);
-      const lastUpdate = listing.updateInProgress ? "in progress" : last === undefined ? "never updated" : `${last.kind} ${last.result}${last.endTime === undefined ? "" : ` at ${last.endTime}`}`;
-      return {
-        stack: listing.name,
-        workshop: labels.workshop,
-        owner: labels.owner,
-        lastUpdate,
-        resources: listing.resourceCount === undefined ? "?" : String(listing.resourceCount),
-        expires: `${labels.expires}${isExpired(labels, now) ? " (expired)" : ""}`,
-      };
-    }),
-  );
+  const rows = await mapInParallel(stacks, LOOKUPS_AT_ONCE, async ({ listing, labels }): Promise<StatusRow> => {
+    const last = listing.updateInProgress ? undefined : await deps.stacks.lastUpdate(listing.name);
+    const lastUpdate = listing.updateInProgress ? "in progress" : last === undefined ? "never updated" : `${last.kind} ${last.result}${last.endTime === undefined ? "" : ` at ${last.endTime}`}`;
+    return {
+      stack: listing.name,
+      workshop: labels.workshop,
+      owner: labels.owner,
+      lastUpdate,
+      resources: listing.resourceCount === undefined ? "?" : String(listing.resourceCount),
+      expires: `${labels.expires}${isExpired(labels, now) ? " (expired)" : ""}`,
+    };
+  });
   deps.log.write(table(["stack", "workshop", "owner", "last update", "resources", "expires"], rows.map((row) => [row.stack, row.workshop, row.owner, row.lastUpdate, row.resources, row.expires])));
   return { exitCode: 0, rows };
 }
