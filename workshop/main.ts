@@ -10,7 +10,7 @@ import { AutomationStacks } from "./automation-stacks.js";
 import { parseWorkshopArgs, USAGE, UsageError, type WorkshopCommand } from "./cli-args.js";
 import { createProgressBoard } from "./progress-board.js";
 import { messageOf, realSleep } from "./retry.js";
-import { settingsFrom } from "./settings.js";
+import { settingsFrom, type WorkshopSettings } from "./settings.js";
 import { workshopDown, workshopSweep } from "./workshop-down.js";
 import { workshopStatus } from "./workshop-status.js";
 import { workshopUp } from "./workshop-up.js";
@@ -25,8 +25,7 @@ async function writePrivateFile(path: string, content: string): Promise<void> {
   await chmod(path, 0o600);
 }
 
-async function run(command: WorkshopCommand): Promise<number> {
-  const settings = settingsFrom(process.env);
+async function run(command: WorkshopCommand, settings: WorkshopSettings): Promise<number> {
   // WORKSHOP_PULUMI_ROOT: a directory holding bin/pulumi; otherwise `pulumi` on PATH. Never downloaded.
   const stacks = await AutomationStacks.open({ workDir: projectDir, pulumiRoot: process.env["WORKSHOP_PULUMI_ROOT"] });
   const common = { stacks, log: out, board, settings, sleep: realSleep, now: () => new Date() };
@@ -47,7 +46,7 @@ async function run(command: WorkshopCommand): Promise<number> {
 try {
   const settings = settingsFrom(process.env);
   const command = parseWorkshopArgs(process.argv.slice(2), { now: new Date(), parallel: settings.defaultParallel, lifetimeHours: settings.defaultLifetimeHours });
-  process.exitCode = await run(command);
+  process.exitCode = await run(command, settings);
 } catch (error) {
   if (error instanceof UsageError) {
     process.stderr.write(`workshop: ${error.message}\n${USAGE}\n`);
