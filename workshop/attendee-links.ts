@@ -4,14 +4,17 @@ import type { StackOutputs } from "./stack-port.js";
 export interface AttendeeLinks {
   readonly apiBaseUrl: string | undefined;
   readonly dashboardUrl: string | undefined;
+  /** What the attendee runs: `--base-url`/`--key`, which needs no Pulumi state; else the stack's `smokeCommand`. */
   readonly smokeCommand: string | undefined;
+  /** The stack's `smokeCommand` output (`--stack <name>`), for whoever holds the state. */
+  readonly stackSmokeCommand: string | undefined;
   /** Outputs the stack does not have (yet), said plainly in the sheet and the log. */
   readonly missing: readonly string[];
 }
 
 /**
- * Reads `apiBaseUrl`, `functionKey`, `dashboardUrl` and `smokeCommand`. The smoke command falls
- * back to `--base-url`/`--key`, which works on an attendee's laptop without the stack's state.
+ * Reads `apiBaseUrl`, `functionKey`, `dashboardUrl` and `smokeCommand`. An attendee's laptop has
+ * no access to the stack's state, so their smoke command is the `--base-url`/`--key` form.
  */
 export function linksFrom(outputs: StackOutputs): AttendeeLinks {
   const text = (name: string): string | undefined => {
@@ -24,9 +27,8 @@ export function linksFrom(outputs: StackOutputs): AttendeeLinks {
   const smokeOutput = text("smokeCommand");
   const missing = ["apiBaseUrl", "functionKey", "dashboardUrl", "smokeCommand"].filter((name) => text(name) === undefined);
   const smokeCommand =
-    smokeOutput ??
-    (apiBaseUrl !== undefined && functionKey !== undefined ? `npm run smoke -- --base-url ${shellQuote(apiBaseUrl)} --key ${shellQuote(functionKey)}` : undefined);
-  return { apiBaseUrl, dashboardUrl, smokeCommand, missing };
+    apiBaseUrl !== undefined && functionKey !== undefined ? `npm run smoke -- --base-url ${shellQuote(apiBaseUrl)} --key ${shellQuote(functionKey)}` : smokeOutput;
+  return { apiBaseUrl, dashboardUrl, smokeCommand, stackSmokeCommand: smokeOutput, missing };
 }
 
 function shellQuote(value: string): string {

@@ -48,12 +48,13 @@ export function attendeesMarkdown(header: SheetHeader, rows: readonly SheetRow[]
       parts.push(`Stack \`${row.stack}\` did not come up: ${row.error ?? "unknown error"}`, "");
       continue;
     }
-    const { apiBaseUrl, dashboardUrl, smokeCommand } = row.links;
+    const { apiBaseUrl, dashboardUrl, smokeCommand, stackSmokeCommand } = row.links;
     parts.push(
       `- API: ${apiBaseUrl ?? NOT_AVAILABLE}`,
       `- Dashboard: ${dashboardUrl === undefined ? `${NOT_AVAILABLE} (the stack has no \`dashboardUrl\` output)` : `<${dashboardUrl}>`}`,
       `- Smoke test: ${smokeCommand === undefined ? NOT_AVAILABLE : `\`${smokeCommand}\``}`,
     );
+    if (stackSmokeCommand !== undefined && stackSmokeCommand !== smokeCommand) parts.push(`- Smoke test with the stack's state (presenter): \`${stackSmokeCommand}\``);
     const note = noteOf(row);
     if (note.length > 0) parts.push(`- Note: ${note}`);
     parts.push("");

@@ -6,7 +6,7 @@ import { transientFailureOf } from "../../workshop/transient-failures.js";
 describe("attendee sheet", () => {
   it("quotes CSV fields per RFC 4180 and keeps a spreadsheet from evaluating a cell", () => {
     const csv = attendeesCsv([
-      { attendee: "alice", stack: "ws1-alice", links: { apiBaseUrl: "https://a/api", dashboardUrl: undefined, smokeCommand: 'npm run smoke -- --key "x,y"', missing: ["dashboardUrl"] }, error: undefined },
+      { attendee: "alice", stack: "ws1-alice", links: { apiBaseUrl: "https://a/api", dashboardUrl: undefined, smokeCommand: 'npm run smoke -- --key "x,y"', stackSmokeCommand: undefined, missing: ["dashboardUrl"] }, error: undefined },
       { attendee: "bob", stack: "ws1-bob", links: undefined, error: "=HYPERLINK(\"http://evil\")" },
     ]);
     expect(csv.split("\r\n")).toEqual([
@@ -18,7 +18,15 @@ describe("attendee sheet", () => {
   });
 
   it("reads the four outputs, and lists the ones a stack does not have", () => {
-    expect(linksFrom({ apiBaseUrl: { value: "https://a/api", secret: false } })).toEqual({ apiBaseUrl: "https://a/api", dashboardUrl: undefined, smokeCommand: undefined, missing: ["functionKey", "dashboardUrl", "smokeCommand"] });
+    expect(linksFrom({ apiBaseUrl: { value: "https://a/api", secret: false } })).toEqual({
+      apiBaseUrl: "https://a/api",
+      dashboardUrl: undefined,
+      smokeCommand: undefined,
+      stackSmokeCommand: undefined,
+      missing: ["functionKey", "dashboardUrl", "smokeCommand"],
+    });
+    // Without the key, the stack's own command is what is left.
+    expect(linksFrom({ smokeCommand: { value: "npm run smoke -- --stack s", secret: false } }).smokeCommand).toBe("npm run smoke -- --stack s");
   });
 });
 

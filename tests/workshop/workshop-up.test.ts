@@ -37,10 +37,14 @@ describe("workshop up", () => {
     expect([...files.keys()]).toEqual(["/project/workshops/ws1/attendees.md", "/project/workshops/ws1/attendees.csv"]);
     const csv = files.get("/project/workshops/ws1/attendees.csv") ?? "";
     expect(csv.split("\r\n")[0]).toBe("attendee,stack,status,api_url,dashboard_url,smoke_command,note");
-    expect(csv).toContain("alice,ws1-alice,up,https://ws1-alice.azurewebsites.net/api,https://ws1-alice.azurewebsites.net/api/dashboard#key=key-ws1-alice,npm run smoke -- --stack ws1-alice,");
+    expect(csv).toContain(
+      "alice,ws1-alice,up,https://ws1-alice.azurewebsites.net/api,https://ws1-alice.azurewebsites.net/api/dashboard#key=key-ws1-alice,npm run smoke -- --base-url https://ws1-alice.azurewebsites.net/api --key key-ws1-alice,",
+    );
     const md = files.get("/project/workshops/ws1/attendees.md") ?? "";
     expect(md).toContain("## bob");
     expect(md).toContain("- Dashboard: <https://ws1-bob.azurewebsites.net/api/dashboard#key=key-ws1-bob>");
+    expect(md).toContain("- Smoke test: `npm run smoke -- --base-url https://ws1-bob.azurewebsites.net/api --key key-ws1-bob`");
+    expect(md).toContain("- Smoke test with the stack's state (presenter): `npm run smoke -- --stack ws1-bob`");
     expect(log.text).toContain("expected cost: about US$0.50 per attendee per day, US$1.00 for 2 attendee(s)");
     expect(log.text).toContain("kept as stack tags");
     expect(log.text).toContain("npm run workshop -- down --workshop ws1");
@@ -110,7 +114,7 @@ describe("workshop up", () => {
     expect(stacks.stacks.size).toBe(6);
   });
 
-  it("tolerates a program without dashboardUrl and smokeCommand: says so, and builds the smoke command from the API URL and key", async () => {
+  it("tolerates a program without dashboardUrl and smokeCommand: says so, and still gives the smoke command from the API URL and key", async () => {
     const stacks = new FakeStacks();
     stacks.outputsFor = (stack) => ({
       apiBaseUrl: { value: `https://${stack}.azurewebsites.net/api`, secret: false },
