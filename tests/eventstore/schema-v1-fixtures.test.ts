@@ -12,6 +12,7 @@ import { fromEventDocument } from "../../functions/src/eventstore/cosmos/event-d
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
 import { createRoutes } from "../../functions/src/handlers/routes.js";
 import { projectBatch } from "../../functions/src/projections/projection-engine.js";
+import { sqliteRecentEvents } from "../../functions/src/dashboard/sqlite-recent-events.js";
 import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { HttpRequest, InvocationContext } from "../../functions/src/shared/azure-functions-runtime.js";
 import { startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
@@ -75,8 +76,10 @@ async function foldedOrders(store: EventStore) {
 async function projectedViews(events: readonly RecordedEvent[]) {
   const views = new SqliteProjectionStore(":memory:");
   await projectBatch(events, { views, deadLetters: views, now: () => new Date("2026-11-28T00:00:00.000Z") });
+  const store = new SqliteEventStore({ file: ":memory:" });
   const routes = createRoutes({
-    events: new SqliteEventStore({ file: ":memory:" }),
+    events: store,
+    recentEvents: sqliteRecentEvents(store),
     views,
     deadLetters: views,
     projectionHealth: () => Promise.resolve({ position: null, lagEvents: null, lagMs: null }),

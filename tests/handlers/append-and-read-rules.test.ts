@@ -5,6 +5,7 @@ import type { AppDependencies } from "../../functions/src/handlers/dependencies.
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
 import { createRoutes } from "../../functions/src/handlers/routes.js";
 import { projectBatch } from "../../functions/src/projections/projection-engine.js";
+import { sqliteRecentEvents } from "../../functions/src/dashboard/sqlite-recent-events.js";
 import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { HttpRequest, InvocationContext } from "../../functions/src/shared/azure-functions-runtime.js";
 import { requestedData } from "../support/orders.js";
@@ -20,6 +21,7 @@ beforeEach(() => {
   logged = [];
   const deps: AppDependencies = {
     events,
+    recentEvents: sqliteRecentEvents(events),
     views,
     deadLetters: views,
     projectionHealth: () => Promise.resolve({ position: null, lagEvents: null, lagMs: null }),
