@@ -29,7 +29,8 @@ const metadataSchema = z.record(z.string().check(z.maxLength(100)), z.unknown())
   z.refine((m) => depthWithin(m, MAX_METADATA_DEPTH) && JSON.stringify(m).length <= 8192, "metadata is limited to 8 KiB of JSON"),
 );
 
-const appendRequestSchema = z.strictObject({
+/** Body of POST /api/streams/{streamId}/events; each event's data is checked by its type afterwards. */
+export const appendRequestSchema = z.strictObject({
   expectedVersion: z._default(z.union([z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)), z.enum(["any", "no_stream", "stream_exists"])]), "any"),
   events: z.array(
     z.strictObject({
