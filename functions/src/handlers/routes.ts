@@ -50,7 +50,8 @@ function commandDoc(summary: string, body: OperationDoc["body"] & object, descri
     body,
     ifMatch: true,
     responses: orderState("The order's state after the command (unchanged, and nothing appended, when it was already satisfied)."),
-    problems: ["invalid-identifier", "order-not-found", "lifecycle-violation"],
+    // wrong-expected-version: still conflicting after the retries a command without If-Match gets.
+    problems: ["invalid-identifier", "order-not-found", "lifecycle-violation", "wrong-expected-version"],
   };
 }
 
@@ -93,7 +94,7 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
       tag: "orders",
       body: { schema: placeOrderBodySchema, required: true },
       responses: { 201: { description: "Placed.", body: responses.orderStateSchema, headers: ["etag", "location"] } },
-      problems: ["order-exists"],
+      problems: ["order-exists", "wrong-expected-version"],
     }),
     fn("getOrder", "GET", "orders/{orderNumber}", getOrderHandler(deps), {
       summary: "An order's state, folded from its events",
