@@ -1,5 +1,5 @@
 /**
- * The security and resource baseline of DESIGN.md section 7 as pure checks over a resource's
+ * The security and resource baseline of docs/architecture.md ("Azure baseline") as pure checks over a resource's
  * inputs, so the policy pack and its tests share one definition. Each returns its violations.
  */
 import { REQUIRED_TAGS } from "../infra/config.js";

@@ -1,6 +1,6 @@
 /**
  * App settings of the Function App, read once at start-up. Only identity-based settings exist:
- * no key or connection string is read anywhere (DESIGN.md section 7).
+ * no key or connection string is read anywhere (docs/architecture.md, "Azure baseline").
  */
 export interface AzureConfig {
   /** `COSMOS__accountEndpoint`: the account's https endpoint; also the trigger's connection. */

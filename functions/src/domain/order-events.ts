@@ -4,7 +4,7 @@ import { formatIssues, isoTime, text, z } from "./schema.js";
 
 /**
  * The seven order events, schema version 1. Field names follow the original demo's messages
- * (see the shared reference orders-domain.md); times are ISO 8601 strings supplied by the caller.
+ * (see docs/order-domain.md); times are ISO 8601 strings supplied by the caller.
  */
 
 export const articleLineSchema = z.strictObject({

@@ -1,5 +1,5 @@
 /**
- * The EventStore port. Every adapter meets the guarantees of DESIGN.md section 5 and passes the
+ * The EventStore port. Every adapter meets the guarantees of docs/guarantees.md and passes the
  * shared contract suite in tests/eventstore/event-store-contract.ts.
  */
 
