@@ -3,7 +3,7 @@ import type { RouteDefinition } from "../handlers/routes.js";
 import { openApiDocument } from "./openapi-document.js";
 
 /** The document's version: the HTTP API's, which changes only by additions. */
-export const API_VERSION = "1.0.0";
+const API_VERSION = "1.0.0";
 
 /**
  * GET /api/openapi.json. The document describes `routes` as they are when first asked for,

@@ -15,7 +15,7 @@ const everyOf =
     list;
 const ORDER_STATUSES = everyOf<OrderStatus>()(["REQUESTED", "ACCEPTED", "PICKING", "DELIVERING", "DELIVERED", "CANCELLED"]);
 
-export const orderStatusSchema = enumOf(ORDER_STATUSES);
+const orderStatusSchema = enumOf(ORDER_STATUSES);
 const version = int();
 const count = int();
 
@@ -26,7 +26,7 @@ export const appendResultSchema = object({
   eventIds: array(string()),
 });
 
-export const recordedEventSchema = object({
+const recordedEventSchema = object({
   eventId: string(),
   streamId: string(),
   version,
