@@ -8,6 +8,7 @@ import type { LocalApp } from "../../functions/src/local/local-app.js";
 import { PROBLEM_TYPE_BASE } from "../../functions/src/application/problems.js";
 import { createRoutes } from "../../functions/src/handlers/routes.js";
 import { startLocalApp } from "../../functions/src/local/local-app.js";
+import { openApiDocument } from "../../functions/src/openapi/openapi-document.js";
 
 interface Operation {
   operationId: string;
@@ -51,6 +52,11 @@ describe("GET /api/openapi.json", () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe("3.1");
+  });
+
+  it("is the document generated from the route table, which the end-to-end tests hold responses to", () => {
+    const generated = openApiDocument(createRoutes(inert), "1.0.0") as unknown as Document & { info: { version: string } };
+    expect(served).toEqual({ ...generated, info: { ...generated.info, version: (served as unknown as typeof generated).info.version } });
   });
 
   it("has one operation per registered route and method, and no operation without a route", () => {

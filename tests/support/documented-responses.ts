@@ -3,13 +3,14 @@ import type { RouteDefinition } from "../../functions/src/handlers/routes.js";
 import { PROBLEM_TYPE_BASE } from "../../functions/src/application/problems.js";
 import { formatIssues } from "../../functions/src/domain/schema.js";
 import { createRoutes } from "../../functions/src/handlers/routes.js";
+import { openApiDocument } from "../../functions/src/openapi/openapi-document.js";
 import { problemSchema } from "../../functions/src/openapi/response-schemas.js";
 
 interface OpenApiOperation {
   readonly operationId: string;
   readonly responses: Record<string, { content?: Record<string, { schema?: { properties?: { type?: { enum?: string[] } } } }> }>;
 }
-type OpenApiPaths = Record<string, Record<string, OpenApiOperation>>;
+export type OpenApiPaths = Record<string, Record<string, OpenApiOperation>>;
 
 /** Dependencies that fail if touched: the route table is built only to read its docs. */
 const inert = new Proxy({} as AppDependencies, {
@@ -17,7 +18,19 @@ const inert = new Proxy({} as AppDependencies, {
     throw new Error("route docs only: no handler runs here");
   },
 });
-const routesByName = new Map<string, RouteDefinition>(createRoutes(inert).map((route) => [route.name, route]));
+const routes = createRoutes(inert);
+const routesByName = new Map<string, RouteDefinition>(routes.map((route) => [route.name, route]));
+let generated: OpenApiPaths | undefined;
+
+/**
+ * The paths of the document GET /api/openapi.json serves, generated here from the same route
+ * table rather than fetched from each server under test: a server killed mid-test costs no
+ * request, and tests/openapi/openapi-document.test.ts checks that the served document is this one.
+ */
+export function servedPaths(): OpenApiPaths {
+  generated ??= (openApiDocument(routes, "test") as { paths: OpenApiPaths }).paths;
+  return generated;
+}
 
 /** Matches a request path to a documented path the way the Functions host does: literals ignore case. */
 export function documentedPath(paths: OpenApiPaths, pathname: string): string | undefined {

@@ -1,4 +1,4 @@
-import { undocumented } from "./documented-responses.js";
+import { servedPaths, undocumented } from "./documented-responses.js";
 
 export interface ApiResponse<T = unknown> {
   readonly status: number;
@@ -6,28 +6,13 @@ export interface ApiResponse<T = unknown> {
   readonly body: T;
 }
 
-const documents = new Map<string, Promise<Parameters<typeof undocumented>[0]>>();
-
-/** The server's own /api/openapi.json, fetched once per server. */
-function servedPaths(baseUrl: string): Promise<Parameters<typeof undocumented>[0]> {
-  let document = documents.get(baseUrl);
-  if (!document) {
-    document = fetch(`${baseUrl}/api/openapi.json`).then(async (response) => ((await response.json()) as { paths: Parameters<typeof undocumented>[0] }).paths);
-    // A server that was down is asked again next time.
-    document.catch(() => documents.delete(baseUrl));
-    documents.set(baseUrl, document);
-  }
-  return document;
-}
-
 /**
  * A small JSON client for the API under test. A string body is sent as is. Every response is
- * held to the server's OpenAPI document: a status, problem type or body it does not describe
+ * held to the API's OpenAPI document: a status, problem type or body it does not describe
  * for the route fails the calling test.
  */
 export function apiClient(baseUrl: string) {
   return async function api<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-    const paths = await servedPaths(baseUrl);
     const init: RequestInit = { method, headers: { ...(body === undefined || typeof body === "string" ? {} : { "content-type": "application/json" }), ...headers } };
     if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
     const url = new URL(`${baseUrl}${path}`);
@@ -39,7 +24,7 @@ export function apiClient(baseUrl: string) {
     } catch {
       // not JSON: keep the text
     }
-    const mismatch = undocumented(paths, method, url, response.status, parsed);
+    const mismatch = undocumented(servedPaths(), method, url, response.status, parsed);
     if (mismatch !== undefined) throw new Error(mismatch);
     return { status: response.status, headers: response.headers, body: parsed as T };
   };
