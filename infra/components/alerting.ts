@@ -3,6 +3,7 @@ import * as monitor from "@pulumi/azure-native/monitor/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { StackConfig } from "../config.js";
+import { PROJECTION_LAG_METRIC } from "../../functions/src/azure/app-insights-metrics.js";
 
 export interface AlertingArgs {
   readonly resourceGroupName: pulumi.Input<string>;
@@ -13,14 +14,56 @@ export interface AlertingArgs {
   readonly cosmosAccountId: pulumi.Input<string>;
 }
 
-/** The projector's log line (functions/src/azure/projector-handler.ts) that these queries parse. */
+/** The projector's log line (functions/src/azure/projector-handler.ts) that the dead-letter query parses. */
 const BATCH_LINES = `traces | where message startswith "ProjectionBatch"`;
 
+/** The HTTP functions that append events: their successful requests are appends. */
+export const APPEND_FUNCTIONS = ["appendEvents", "placeOrder", "acceptOrder", "updateOrderArticles", "startPicking", "dispatchOrder", "deliverOrder", "cancelOrder"] as const;
+/** The change-feed projector's function name (functions/src/azure/app.ts). */
+export const PROJECTOR_FUNCTION = "projectViews";
+const appendNames = APPEND_FUNCTIONS.map((n) => `"${n}"`).join(", ");
+
+/**
+ * Each query ends in one row whose column is the alert's measure (metricMeasureColumn), read
+ * with timeAggregation Total or Maximum. Never Count on a summarized query: Count counts the
+ * rows the query returns ("the alerting logic appends count to the query ... if you include
+ * count in your query, it will always result in the value 1", azure-monitor/alerts/alerts-log-query).
+ *
+ * Function invocations are the `requests` of Application Insights, named after the function
+ * (azure-functions/analyze-telemetry-data); custom metrics land in `customMetrics`, the
+ * Application Insights name of the workspace table AppMetrics (Name, Sum, Min, Max, ItemCount;
+ * azure-monitor/reference/tables/appmetrics), read in the Application Insights scope as `name`
+ * and `value`. Cosmos DB's resource-specific diagnostics land in
+ * CDBDataPlaneRequests with StatusCode per request (azure-monitor/reference/tables/cdbdataplanerequests;
+ * cosmos-db/monitor-logs-basic-queries, "Requests throttled (statusCode = 429)").
+ */
 export const ALERT_QUERIES = {
   functionFailures: `requests | where success == false | summarize failures = count()`,
-  projectionLag: `${BATCH_LINES} | extend lagMs = toint(extract(@"lagMs=(\\d+)", 1, message)) | summarize maxLagMs = max(lagMs)`,
+  /** The worst lag any batch reported in the window, from the ProjectionLagMs metric the projector emits. */
+  projectionLag: `customMetrics | where name == "${PROJECTION_LAG_METRIC}" | summarize maxLagMs = max(value)`,
   deadLetters: `${BATCH_LINES} | extend dead = toint(extract(@"deadLettered=(\\d+)", 1, message)) | summarize deadLettered = sum(dead)`,
+  /**
+   * Appends succeeded in the window but no projector invocation did: the projector is stuck in
+   * its unbounded retry (a failed invocation is redelivered, so it never reports a batch) or not
+   * running at all. 1 when stalled, else 0.
+   */
+  projectorStalled:
+    `requests | where name in (${appendNames}, "${PROJECTOR_FUNCTION}") ` +
+    `| summarize appends = countif(success == true and name != "${PROJECTOR_FUNCTION}"), projected = countif(success == true and name == "${PROJECTOR_FUNCTION}") ` +
+    `| extend stalled = iff(appends > 0 and projected == 0, 1, 0)`,
+  /**
+   * Percent of Cosmos DB requests throttled (429). Cosmos DB's guidance: "if you see between 1-5%
+   * of requests with 429s, and your end to end latency is acceptable, this is a healthy sign that
+   * the RU/s are being fully utilized" (cosmos-db/nosql/troubleshoot-request-rate-too-large), so
+   * the alert is on a rate above 5%, over enough requests to be a rate (100 in the window).
+   */
+  cosmosThrottledPercent:
+    `CDBDataPlaneRequests | summarize total = count(), throttled = countif(tostring(StatusCode) == "429") ` +
+    `| extend throttledPercent = iff(total < 100, 0.0, 100.0 * throttled / total)`,
 } as const;
+
+/** Throttled share of Cosmos DB requests above which the throttling alert fires, in percent. */
+export const COSMOS_THROTTLED_PERCENT_ALERT = 5;
 
 /** A stable GUID from a name: workbooks must be named by GUID, and a stack keeps its own. */
 export function stableGuid(name: string): string {
@@ -30,8 +73,9 @@ export function stableGuid(name: string): string {
 
 /**
  * What tells a user something is wrong, and where they look: Cosmos diagnostics into the
- * workspace, an action group, alerts for function failures, Cosmos throttling (429), projection
- * lag and dead letters, and a workbook with appends per minute, projection lag and RU use.
+ * workspace, an action group, alerts for function failures, a projector that stopped making
+ * progress, a sustained Cosmos throttling rate, projection lag and dead letters, and a workbook
+ * with appends per minute, projection lag and RU use.
  */
 export class Alerting extends pulumi.ComponentResource {
   readonly actionGroup: monitor.ActionGroup;
@@ -70,28 +114,40 @@ export class Alerting extends pulumi.ComponentResource {
     );
     const actionGroups = [this.actionGroup.id];
 
-    const logAlert = (suffix: string, description: string, query: string, timeAggregation: string, threshold: number, measure?: string) =>
+    interface LogAlert {
+      readonly description: string;
+      readonly query: string;
+      /** The query's result column the threshold applies to, aggregated with timeAggregation. */
+      readonly measure: string;
+      readonly timeAggregation: "Total" | "Maximum";
+      readonly threshold: number;
+      /** Application Insights by default; the workspace for Cosmos DB's diagnostics. */
+      readonly scope?: pulumi.Input<string>;
+      /** ISO 8601 duration of the window the query runs over; default five minutes. */
+      readonly windowSize?: string;
+    }
+    const logAlert = (suffix: string, alert: LogAlert) =>
       new monitor.ScheduledQueryRule(
         `${name}-${suffix}`,
         {
           resourceGroupName,
           location: config.location,
           kind: "LogAlert",
-          description,
-          displayName: `${config.stack}: ${description}`,
+          description: alert.description,
+          displayName: `${config.stack}: ${alert.description}`,
           enabled: true,
           severity: 2,
-          scopes: [args.appInsightsId],
+          scopes: [alert.scope ?? args.appInsightsId],
           evaluationFrequency: "PT5M",
-          windowSize: "PT5M",
+          windowSize: alert.windowSize ?? "PT5M",
           criteria: {
             allOf: [
               {
-                query,
-                timeAggregation,
-                ...(measure === undefined ? {} : { metricMeasureColumn: measure }),
+                query: alert.query,
+                timeAggregation: alert.timeAggregation,
+                metricMeasureColumn: alert.measure,
                 operator: "GreaterThan",
-                threshold,
+                threshold: alert.threshold,
                 failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
               },
             ],
@@ -102,43 +158,33 @@ export class Alerting extends pulumi.ComponentResource {
         { parent: this },
       );
 
-    const throttling = new monitor.MetricAlert(
-      `${name}-cosmos-throttling`,
-      {
-        resourceGroupName,
-        location: "global",
-        description: "Cosmos DB answered 429 (throttled): raise autoscale max throughput or spread the load",
-        enabled: true,
-        severity: 2,
-        scopes: [args.cosmosAccountId],
-        evaluationFrequency: "PT1M",
-        windowSize: "PT5M",
-        criteria: {
-          odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-          allOf: [
-            {
-              criterionType: "StaticThresholdCriterion",
-              name: "throttled-requests",
-              metricName: "TotalRequests",
-              metricNamespace: "Microsoft.DocumentDB/databaseAccounts",
-              dimensions: [{ name: "StatusCode", operator: "Include", values: ["429"] }],
-              operator: "GreaterThan",
-              threshold: 0,
-              timeAggregation: "Count",
-            },
-          ],
-        },
-        actions: [{ actionGroupId: this.actionGroup.id }],
-        tags,
-      },
-      { parent: this },
-    );
-
     this.alerts = [
-      logAlert("function-failures", "Function invocations are failing", ALERT_QUERIES.functionFailures, "Count", 5),
-      throttling,
-      logAlert("projection-lag", `Projection lags more than ${config.projectionLagAlertSeconds} s`, ALERT_QUERIES.projectionLag, "Maximum", config.projectionLagAlertSeconds * 1000, "maxLagMs"),
-      logAlert("dead-letters", "Events were dead-lettered by the projector", ALERT_QUERIES.deadLetters, "Total", 0, "deadLettered"),
+      logAlert("function-failures", { description: "More than 5 function invocations failed in 5 minutes", query: ALERT_QUERIES.functionFailures, measure: "failures", timeAggregation: "Total", threshold: 5 }),
+      logAlert("projector-stalled", {
+        description: `Appends succeed but the projector made no progress for ${config.projectorStallAlertMinutes} minutes`,
+        query: ALERT_QUERIES.projectorStalled,
+        measure: "stalled",
+        timeAggregation: "Maximum",
+        threshold: 0,
+        windowSize: `PT${config.projectorStallAlertMinutes}M`,
+      }),
+      logAlert("cosmos-throttling", {
+        description: `More than ${COSMOS_THROTTLED_PERCENT_ALERT}% of Cosmos DB requests throttled (429) over 15 minutes: raise the autoscale maximum or spread the load`,
+        query: ALERT_QUERIES.cosmosThrottledPercent,
+        measure: "throttledPercent",
+        timeAggregation: "Maximum",
+        threshold: COSMOS_THROTTLED_PERCENT_ALERT,
+        scope: args.workspaceId,
+        windowSize: "PT15M",
+      }),
+      logAlert("projection-lag", {
+        description: `Projection lags more than ${config.projectionLagAlertSeconds} s`,
+        query: ALERT_QUERIES.projectionLag,
+        measure: "maxLagMs",
+        timeAggregation: "Maximum",
+        threshold: config.projectionLagAlertSeconds * 1000,
+      }),
+      logAlert("dead-letters", { description: "Events were dead-lettered by the projector", query: ALERT_QUERIES.deadLetters, measure: "deadLettered", timeAggregation: "Total", threshold: 0 }),
     ];
 
     this.workbook = new applicationinsights.Workbook(
@@ -171,11 +217,8 @@ export function workbookContent(workspaceId: string) {
     version: "Notebook/1.0",
     items: [
       { type: 1, content: { json: "## Event store\nAppends, projection lag and request units of this stack." } },
-      chart(
-        "Appends per minute",
-        `requests | where name in ("appendEvents", "placeOrder", "acceptOrder", "updateOrderArticles", "startPicking", "dispatchOrder", "deliverOrder", "cancelOrder") and success == true | summarize appends = count() by bin(timestamp, 1m)`,
-      ),
-      chart("Projection lag (ms)", `${BATCH_LINES} | extend lagMs = toint(extract(@"lagMs=(\\d+)", 1, message)) | summarize p50 = percentile(lagMs, 50), p99 = percentile(lagMs, 99) by bin(timestamp, 1m)`),
+      chart("Appends per minute", `requests | where name in (${appendNames}) and success == true | summarize appends = count() by bin(timestamp, 1m)`),
+      chart("Projection lag (ms)", `customMetrics | where name == "${PROJECTION_LAG_METRIC}" | summarize p50 = percentile(value, 50), p99 = percentile(value, 99), max = max(value) by bin(timestamp, 1m)`),
       chart("Request units per minute", "CDBDataPlaneRequests | summarize RU = sum(RequestCharge) by bin(TimeGenerated, 1m), OperationName", {
         resourceType: "microsoft.operationalinsights/workspaces",
         crossComponentResources: [workspaceId],

@@ -15,6 +15,15 @@ export const DATABASE_NAME = "eventstore";
  * The Cosmos DB account, database and containers of the event store. Local (key) auth is off,
  * so the only way in is Entra ID with a data-plane role; key-based metadata writes are off too,
  * so containers change only through the control plane (this program).
+ *
+ * With `protectData` the account, the database and the `events` container are protected: an
+ * update that would delete or replace them (a rename, a changed partition key) fails instead of
+ * deleting every event, and so does `pulumi destroy` until they are unprotected
+ * (pulumi.com/docs/iac/concepts/options/protect). `retainOnDelete` would not do: it lets the
+ * replacement go ahead and only leaves the old resource behind, outside the stack, and the
+ * account would still go with its resource group on `pulumi destroy`
+ * (pulumi.com/docs/iac/concepts/resources/options/retainondelete). Views, dead letters and
+ * leases are rebuilt from the events, so they stay unprotected.
  */
 export class EventStoreDatabase extends pulumi.ComponentResource {
   readonly account: cosmosdb.DatabaseAccount;
@@ -27,6 +36,7 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
     super("eventsourcing:azure:EventStoreDatabase", name, {}, options);
     const { config, tags, resourceGroupName } = args;
     const serverless = config.cosmosThroughput === "serverless";
+    const data = { parent: this, protect: config.protectData };
     const regions = [config.location, ...(config.cosmosSecondaryLocation === undefined ? [] : [config.cosmosSecondaryLocation])];
 
     this.account = new cosmosdb.DatabaseAccount(
@@ -46,7 +56,7 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
         backupPolicy: { type: "Continuous", continuousModeProperties: { tier: config.cosmosBackupTier } },
         tags,
       },
-      { parent: this },
+      data,
     );
 
     this.database = new cosmosdb.SqlResourceSqlDatabase(
@@ -60,7 +70,7 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
         ...(serverless ? {} : { options: { autoscaleSettings: { maxThroughput: config.cosmosAutoscaleMaxThroughput } } }),
         tags,
       },
-      { parent: this },
+      data,
     );
 
     const container = (key: keyof typeof CONTAINERS) => {
@@ -80,7 +90,8 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
           },
           tags,
         },
-        { parent: this },
+        // The events are the source of truth; every other container is derived from them.
+        key === "events" ? data : { parent: this },
       );
     };
     this.containers = { events: container("events"), views: container("views"), deadLetters: container("deadLetters"), leases: container("leases") };

@@ -3,6 +3,7 @@ import * as storage from "@pulumi/azure-native/storage/index.js";
 import * as web from "@pulumi/azure-native/web/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config.js";
+import { withoutFlexRejectedProperties } from "../../policy/flex-consumption-rules.js";
 
 export interface FunctionsAppArgs {
   readonly resourceGroupName: pulumi.Input<string>;
@@ -16,10 +17,29 @@ export interface FunctionsAppArgs {
 export const DEPLOYMENT_CONTAINER = "app-package";
 
 /**
+ * Removes from the Function App's `siteConfig` what Flex Consumption rejects, after
+ * @pulumi/azure-native applied its defaults: its `siteConfigArgsProvideDefaults`
+ * (types/input.js) adds `netFrameworkVersion: "v4.6"` to any siteConfig, and Flex answers
+ * ARM 51021 for it (github.com/pulumi/pulumi-azure-native/issues/4168, closed awaiting
+ * upstream). A `transforms` entry runs on the inputs the engine is about to register, so it is
+ * the one place where the SDK's default can be taken out
+ * (pulumi.com/docs/iac/concepts/resources/options/transforms).
+ */
+export const stripFlexRejectedSiteProperties: pulumi.ResourceTransform = ({ type, props, opts }) => {
+  const siteConfig: unknown = props.siteConfig;
+  if (type !== "azure-native:web:WebApp" || siteConfig === undefined || siteConfig === null) return undefined;
+  const stripped = pulumi.Output.isInstance(siteConfig)
+    ? (siteConfig as pulumi.Output<Record<string, unknown>>).apply(withoutFlexRejectedProperties)
+    : withoutFlexRejectedProperties(siteConfig as Record<string, unknown>);
+  return { props: { ...props, siteConfig: stripped }, opts };
+};
+
+/**
  * The Flex Consumption (FC1) Function App on Linux and Node 22, with a user-assigned identity
  * and only identity-based connections: storage with shared keys off, Cosmos DB through
- * COSMOS__*, Application Insights through Entra. HTTPS only, TLS 1.2, no FTP and no basic
- * publishing credentials: code arrives by one-deploy with an Entra token.
+ * COSMOS__*, Application Insights through Entra. HTTPS only, TLS 1.2 and no basic publishing
+ * credentials: code arrives by one-deploy with an Entra token. Flex has no FTP to turn off, and
+ * rejects `siteConfig.ftpsState` (policy/flex-consumption-rules.ts holds what it rejects).
  */
 export class FunctionsApp extends pulumi.ComponentResource {
   readonly identity: managedidentity.UserAssignedIdentity;
@@ -106,10 +126,12 @@ export class FunctionsApp extends pulumi.ComponentResource {
             ...(config.functionAlwaysReadyInstances > 0 ? { alwaysReady: [{ name: "http", instanceCount: config.functionAlwaysReadyInstances }] } : {}),
           },
         },
-        siteConfig: { appSettings, minTlsVersion: "1.2", scmMinTlsVersion: "1.2", ftpsState: "Disabled", http20Enabled: true },
+        // Only properties outside Flex's rejection list: the official Flex Bicep quickstart sets
+        // just minTlsVersion in siteConfig (as quoted in Azure/terraform-azurerm-avm-res-web-site#353).
+        siteConfig: { appSettings, minTlsVersion: "1.2", scmMinTlsVersion: "1.2", http20Enabled: true },
         tags,
       },
-      { parent: this },
+      { parent: this, transforms: [stripFlexRejectedSiteProperties] },
     );
     // Basic (user name and password) publishing credentials off for both FTP and the SCM site.
     new web.WebAppFtpAllowed(`${name}-no-ftp-credentials`, { resourceGroupName, name: this.app.name, allow: false }, { parent: this });

@@ -1,15 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import * as inputs from "@pulumi/azure-native/types/input.js";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type * as BuildFunctions from "../../scripts/build-functions.js";
 import type { ProgramRun } from "./program-under-mocks.js";
+import type { AppDependencies } from "../../functions/src/handlers/dependencies.js";
+import { createRoutes } from "../../functions/src/handlers/routes.js";
+import { FLEX_REJECTED_APP_SETTINGS, FLEX_REJECTED_SITE_PROPERTIES, flexRejectionsIn } from "../../policy/flex-consumption-rules.js";
 import { runProgram, SUBSCRIPTION, valueOf } from "./program-under-mocks.js";
+
+// The program builds the functions bundle; here it builds into a temporary folder, never the repository's dist/.
+const BUILD_DIR = mkdtempSync(join(tmpdir(), "es-infra-dev-"));
+vi.mock("../../scripts/build-functions.js", async (importOriginal) => {
+  const original = await importOriginal<typeof BuildFunctions>();
+  return { ...original, buildFunctions: () => original.buildFunctions(BUILD_DIR) };
+});
 
 let run: ProgramRun;
 beforeAll(async () => {
   run = await runProgram("dev");
-}, 60_000);
+}, 120_000);
+afterAll(() => {
+  rmSync(BUILD_DIR, { recursive: true, force: true });
+});
 
 const REQUIRED_TAGS = ["project", "environment", "owner", "managed-by"];
-const DEPRECATED_FLEX_SETTINGS = ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_NODE_DEFAULT_VERSION", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE", "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD", "AzureWebJobsStorage", "WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT"];
+const ruleOf = (query: string) => run.ofType("azure-native:monitor:ScheduledQueryRule").find((r) => String(r.inputs.criteria.allOf[0].query).includes(query));
 
 describe("the dev stack under mocks", () => {
   it("puts everything in one resource group and tags every taggable resource", () => {
@@ -52,7 +71,7 @@ describe("the dev stack under mocks", () => {
     expect(run.one("azure-native:storage:BlobContainer").inputs).toMatchObject({ containerName: "app-package", publicAccess: "None" });
   });
 
-  it("runs a Flex Consumption (FC1) Linux app on Node 22 with a user-assigned identity, HTTPS only, TLS 1.2, no FTP", () => {
+  it("runs a Flex Consumption (FC1) Linux app on Node 22 with a user-assigned identity, HTTPS only, TLS 1.2, no basic publishing credentials", () => {
     expect(run.one("azure-native:web:AppServicePlan").inputs).toMatchObject({ sku: { name: "FC1", tier: "FlexConsumption" }, reserved: true });
     const identity = run.one("azure-native:managedidentity:UserAssignedIdentity");
     const storage = run.one("azure-native:storage:StorageAccount");
@@ -66,11 +85,21 @@ describe("the dev stack under mocks", () => {
         deployment: { storage: { type: "blobContainer", value: `https://${storage.inputs.accountName ?? storage.name}.blob.core.windows.net/app-package`, authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: identity.id } } },
         scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 40 },
       },
-      siteConfig: { minTlsVersion: "1.2", scmMinTlsVersion: "1.2", ftpsState: "Disabled" },
+      siteConfig: { minTlsVersion: "1.2", scmMinTlsVersion: "1.2" },
     });
     expect(app.inputs.functionAppConfig.scaleAndConcurrency.alwaysReady).toBeUndefined();
     expect(run.one("azure-native:web:WebAppFtpAllowed").inputs.allow).toBe(false);
     expect(run.one("azure-native:web:WebAppScmAllowed").inputs.allow).toBe(false);
+  });
+
+  it("registers no site property Flex rejects, not even those @pulumi/azure-native adds by default", () => {
+    // Why the app needs its transform: the SDK adds netFrameworkVersion to any siteConfig.
+    expect(inputs.web.siteConfigArgsProvideDefaults({}).netFrameworkVersion).toBe("v4.6");
+    const siteConfig = run.one("azure-native:web:WebApp").inputs.siteConfig as Record<string, unknown>;
+    expect(siteConfig).not.toHaveProperty("ftpsState");
+    expect(siteConfig).not.toHaveProperty("netFrameworkVersion");
+    for (const { name } of FLEX_REJECTED_SITE_PROPERTIES) expect(siteConfig, name).not.toHaveProperty(name);
+    expect(flexRejectionsIn(run.one("azure-native:web:WebApp").inputs)).toEqual([]);
   });
 
   it("configures the app with identity-based settings only: no keys, no connection strings, nothing deprecated on Flex", () => {
@@ -87,8 +116,10 @@ describe("the dev stack under mocks", () => {
     });
     expect(byName.COSMOS__accountEndpoint).toMatch(/^https:\/\/.+\.documents\.azure\.com:443\/$/);
     expect(byName.AzureWebJobsStorage__accountName).toBeTruthy();
+    const rejected = FLEX_REJECTED_APP_SETTINGS.map((r) => r.name.toLowerCase());
     for (const { name, value } of settings) {
-      expect(DEPRECATED_FLEX_SETTINGS, name).not.toContain(name);
+      expect(rejected, name).not.toContain(name.toLowerCase());
+      expect(name, name).not.toBe("AzureWebJobsStorage");
       expect(value, name).not.toMatch(/AccountKey=|SharedAccessSignature=|sig=|password/i);
     }
   });
@@ -117,19 +148,37 @@ describe("the dev stack under mocks", () => {
     expect(run.one("azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({ resourceUri: run.one("azure-native:cosmosdb:DatabaseAccount").id, workspaceId: workspace.id });
   });
 
-  it("alerts on function failures, Cosmos 429s, projection lag and dead letters, all to the action group", () => {
+  it("alerts on function failures, a stalled projector, Cosmos throttling, projection lag and dead letters, all to the action group", () => {
     const group = run.one("azure-native:monitor:ActionGroup");
     const rules = run.ofType("azure-native:monitor:ScheduledQueryRule");
-    const queries = rules.map((r) => r.inputs.criteria.allOf[0].query as string);
-    expect(queries.some((q) => q.includes("success == false"))).toBe(true);
-    expect(queries.some((q) => q.includes("lagMs="))).toBe(true);
-    expect(queries.some((q) => q.includes("deadLettered="))).toBe(true);
-    for (const r of rules) expect(r.inputs.actions.actionGroups).toEqual([group.id]);
-    const lag = rules.find((r) => String(r.inputs.criteria.allOf[0].query).includes("lagMs="));
-    expect(lag?.inputs.criteria.allOf[0]).toMatchObject({ operator: "GreaterThan", threshold: 60_000, timeAggregation: "Maximum" });
-    const throttling = run.one("azure-native:monitor:MetricAlert");
-    expect(throttling.inputs.criteria.allOf[0]).toMatchObject({ metricName: "TotalRequests", dimensions: [{ name: "StatusCode", operator: "Include", values: ["429"] }] });
-    expect(throttling.inputs.actions).toEqual([{ actionGroupId: group.id }]);
+    expect(rules).toHaveLength(5);
+    for (const r of rules) {
+      expect(r.inputs.actions.actionGroups).toEqual([group.id]);
+      const criterion = r.inputs.criteria.allOf[0];
+      // Count counts the rows of the result, and every query here summarizes to one row.
+      expect(criterion.timeAggregation, r.name).not.toBe("Count");
+      expect(criterion.query, r.name).toContain(`${criterion.metricMeasureColumn} =`);
+    }
+    expect(ruleOf("success == false")?.inputs.criteria.allOf[0]).toMatchObject({ timeAggregation: "Total", metricMeasureColumn: "failures", operator: "GreaterThan", threshold: 5 });
+    expect(ruleOf("ProjectionLagMs")?.inputs.criteria.allOf[0]).toMatchObject({ query: expect.stringMatching(/^customMetrics \| where name == "ProjectionLagMs"/), timeAggregation: "Maximum", threshold: 60_000 });
+    expect(ruleOf("deadLettered=")?.inputs.criteria.allOf[0]).toMatchObject({ timeAggregation: "Total", metricMeasureColumn: "deadLettered", threshold: 0 });
+    const stalled = ruleOf("stalled =");
+    expect(stalled?.inputs).toMatchObject({ windowSize: "PT15M", scopes: [run.one("azure-native:applicationinsights:Component").id] });
+    expect(stalled?.inputs.criteria.allOf[0]).toMatchObject({ query: expect.stringContaining('"projectViews"'), timeAggregation: "Maximum", metricMeasureColumn: "stalled", threshold: 0 });
+    const throttling = ruleOf("CDBDataPlaneRequests");
+    expect(throttling?.inputs).toMatchObject({ windowSize: "PT15M", scopes: [run.one("azure-native:operationalinsights:Workspace").id] });
+    expect(throttling?.inputs.criteria.allOf[0]).toMatchObject({ query: expect.stringContaining('"429"'), metricMeasureColumn: "throttledPercent", threshold: 5 });
+    // No alert on any single 429: a few percent is Cosmos DB using the throughput it was given.
+    expect(run.ofType("azure-native:monitor:MetricAlert")).toEqual([]);
+  });
+
+  it("counts as appends exactly the routes that write, so the stall alert and the workbook miss none", async () => {
+    // Imported here, after the program: @pulumi/azure-native reads the stack config when first loaded.
+    const { APPEND_FUNCTIONS } = await import("../../infra/components/alerting.js");
+    const writing = createRoutes({} as AppDependencies)
+      .filter((r) => r.methods.some((m) => m !== "GET"))
+      .map((r) => r.name);
+    expect([...APPEND_FUNCTIONS].sort()).toEqual(writing.sort());
   });
 
   it("publishes a workbook with appends per minute, projection lag and RU consumption", () => {
@@ -137,13 +186,23 @@ describe("the dev stack under mocks", () => {
     expect(workbook.inputs.resourceName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const titles = (JSON.parse(workbook.inputs.serializedData).items as { content: { title?: string } }[]).map((i) => i.content.title).filter(Boolean);
     expect(titles).toEqual(["Appends per minute", "Projection lag (ms)", "Request units per minute"]);
+    const lag = (JSON.parse(workbook.inputs.serializedData).items as { content: { title?: string; query?: string } }[]).find((i) => i.content.title === "Projection lag (ms)");
+    expect(lag?.content.query).toMatch(/^customMetrics \| where name == "ProjectionLagMs"/);
   });
 
-  it("deploys the bundle keyed on its content hash", async () => {
-    const { buildFunctions } = await import("../../scripts/build-functions.js");
-    const built = await buildFunctions();
+  it("leaves the data unprotected, so that `pulumi destroy` removes a dev or workshop stack", () => {
+    const protectedOnes = run.resources.filter((r) => r.protect || r.retainOnDelete).map((r) => r.name);
+    expect(protectedOnes).toEqual([]);
+    expect(run.one("azure-native:cosmosdb:DatabaseAccount").protect).toBe(false);
+  });
+
+  it("deploys the zip it built, keyed on the sha256 of that zip's bytes, built outside the repository", () => {
     const deployment = run.resources.find((r) => r.name.endsWith("-one-deploy"));
-    expect(deployment?.inputs).toMatchObject({ zipSha256: built.sha256, scmHostName: expect.stringContaining(".scm.") });
+    const zipPath = String(deployment?.inputs.zipPath);
+    expect(relative(BUILD_DIR, zipPath).startsWith("..")).toBe(false);
+    const bytes = readFileSync(zipPath);
+    expect(bytes.subarray(0, 4).toString("hex")).toBe("504b0304"); // a zip's local file header
+    expect(deployment?.inputs).toMatchObject({ zipSha256: createHash("sha256").update(bytes).digest("hex"), scmHostName: expect.stringContaining(".scm.") });
   });
 
   it("exports the API URL, the function key as a secret, the Cosmos endpoint, the group and the workbook link", async () => {

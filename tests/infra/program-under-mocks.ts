@@ -11,7 +11,11 @@ export interface MockedResource {
   readonly type: string;
   readonly name: string;
   readonly id: string;
+  /** The inputs as the engine registers them: after the SDK's defaults and the resource's transforms. */
   readonly inputs: Record<string, any>;
+  /** The `protect` and `retainOnDelete` options as sent to the engine. */
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
 }
 
 export interface ProgramRun {
@@ -30,7 +34,7 @@ function nameOf(inputs: Record<string, any>, fallback: string): string {
 }
 
 /** Outputs that Azure computes and the program reads. */
-function computed(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+function computed(type: string, name: string): Record<string, unknown> {
   switch (type) {
     case "azure-native:cosmosdb:DatabaseAccount":
       return { documentEndpoint: `https://${name}.documents.azure.com:443/` };
@@ -43,7 +47,7 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
     case "azure-native:applicationinsights:Component":
       return { connectionString: `InstrumentationKey=ikey-of-${name};IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/` };
     default:
-      return inputs.kind === undefined ? {} : {};
+      return {};
   }
 }
 
@@ -53,13 +57,22 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
   const config = Object.fromEntries(Object.entries({ ...file.config, ...overrides }).map(([k, v]) => [k, String(v)]));
   process.env.PULUMI_CONFIG = JSON.stringify(config);
   const resources: MockedResource[] = [];
+  const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
   await pulumi.runtime.setMocks(
     {
-      newResource(args) {
-        const name = nameOf(args.inputs as Record<string, any>, args.name);
+      async newResource(args) {
+        // The engine runs a resource's transforms on its inputs before registering them; the
+        // mock monitor hands them over without running them, so run them here as the engine does.
+        let inputs = args.inputs as Record<string, any>;
+        for (const transform of args.transforms ?? []) {
+          const result = await transform({ custom: args.custom ?? true, type: args.type, name: args.name, props: inputs, opts: {} });
+          if (result !== undefined) inputs = result.props as Record<string, any>;
+        }
+        const name = nameOf(inputs, args.name);
         const id = args.type === "azure-native:resources:ResourceGroup" ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}` : `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/${args.type}/${name}`;
-        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs as Record<string, any> });
-        return { id, state: { ...args.inputs, name, ...computed(args.type, name, args.inputs as Record<string, any>) } };
+        const sent = options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false };
+        resources.push({ type: args.type, name: args.name, id, inputs, ...sent });
+        return { id, state: { ...inputs, name, ...computed(args.type, name) } };
       },
       call(args) {
         if (args.token === "azure-native:authorization:getClientConfig") return { subscriptionId: SUBSCRIPTION, tenantId: "tenant", clientId: "deployer", objectId: "deployer-object" };
@@ -71,6 +84,7 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
     stack,
     false,
   );
+  recordResourceOptions(options);
   const program = (await import("../../infra/index.js")) as Record<string, pulumi.Output<unknown>>;
   const outputs = Object.fromEntries(Object.entries(program).filter(([, v]) => pulumi.Output.isInstance(v)));
   await Promise.all(Object.values(outputs).map((o) => new Promise((resolve) => o.apply(resolve))));
@@ -88,6 +102,24 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
       if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
       return found[0] as MockedResource;
     },
+  };
+}
+
+/** The register request the SDK sends to the engine, as far as these tests read it. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+}
+
+/** Records each resource's `protect` and `retainOnDelete` from the request the engine receives (the mocks do not pass them on). */
+function recordResourceOptions(options: Map<string, { protect: boolean; retainOnDelete: boolean }>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): unknown };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    options.set(`${req.getType()}::${req.getName()}`, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
+    return register(req, callback);
   };
 }
 

@@ -8,6 +8,8 @@ import { projectBatch } from "../projections/projection-engine.js";
 import { PreconditionFailedError } from "../projections/view-store.js";
 import { PROJECTOR_STATUS_KEY } from "../projections/view-keys.js";
 import { measureChargesSettled } from "../shared/request-charge.js";
+import type { MetricSink } from "./app-insights-metrics.js";
+import { metricsFromAppSettings, PROJECTION_LAG_METRIC } from "./app-insights-metrics.js";
 
 export interface ProjectorStatus {
   readonly lastBatchAt: string;
@@ -34,8 +36,10 @@ function isEventDocument(value: unknown): value is EventDocument {
  * The change-feed projector. Throwing fails the invocation, and the trigger's retry policy
  * (exponential back-off, no limit) delivers the same batch again, so a transient error never
  * loses a change; poison events never throw, they go to dead letters inside projectBatch.
+ * After each batch its lag goes to Application Insights as the metric ProjectionLagMs, which the
+ * lag alert and the workbook read; by default through the app's own telemetry settings.
  */
-export function createProjectorHandler(ports: ProjectorPorts) {
+export function createProjectorHandler(ports: ProjectorPorts, metrics: MetricSink = metricsFromAppSettings(process.env, (message) => { console.warn(`projector: ${message}`); })) {
   return async (documents: unknown[], context: InvocationContext): Promise<void> => {
     const events: RecordedEvent[] = [];
     for (const document of documents) {
@@ -54,7 +58,11 @@ export function createProjectorHandler(ports: ProjectorPorts) {
     const { applied, duplicates, deadLettered, ignored, writes } = outcome.value;
     // A stable, parseable line: the projection-lag alert and the workbook query it.
     context.log(`ProjectionBatch lagMs=${lagMs} events=${events.length} applied=${applied} duplicates=${duplicates} deadLettered=${deadLettered} ignored=${ignored} writes=${writes} requestUnits=${requestUnits}`);
-    if (newest !== undefined) await recordStatus(ports.views, { lastBatchAt: now.toISOString(), lastEventRecordedAt: newest, lagMs, lastBatchSize: events.length }, context);
+    if (newest === undefined) return;
+    await Promise.all([
+      recordStatus(ports.views, { lastBatchAt: now.toISOString(), lastEventRecordedAt: newest, lagMs, lastBatchSize: events.length }, context),
+      metrics.track(PROJECTION_LAG_METRIC, lagMs, { events: String(events.length) }),
+    ]);
   };
 }
 
