@@ -3,7 +3,6 @@
  * (database, app, access, telemetry, alerts, code) is its own ComponentResource.
  */
 import * as resources from "@pulumi/azure-native/resources/index.js";
-import * as web from "@pulumi/azure-native/web/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import { buildFunctions } from "../scripts/build-functions.js";
 import { Access } from "./components/access.js";
@@ -13,6 +12,8 @@ import { FunctionsApp } from "./components/functions-app.js";
 import { FunctionsCode } from "./components/functions-code.js";
 import { Monitoring } from "./components/monitoring.js";
 import { readStackConfig, tagsOf } from "./config.js";
+import { readDeploymentConfig } from "./deployment/deployment-config.js";
+import { defaultFunctionKey } from "./deployment/host-keys.js";
 
 const config = readStackConfig();
 const tags = tagsOf(config);
@@ -49,22 +50,37 @@ const alerting = new Alerting(`${name}-alerts`, {
   cosmosAccountId: database.account.id,
 });
 
-if (config.deployCode) {
+// After the grants: the app reads its package from storage with its identity.
+async function deployCode(): Promise<FunctionsCode> {
   const built = await buildFunctions();
   void pulumi.log.info(`functions bundle ${(built.bundleBytes / 1024).toFixed(1)} KiB, zip sha256 ${built.sha256}`);
-  // After the grants: the app reads its package from storage with its identity.
-  new FunctionsCode(
+  return new FunctionsCode(
     `${name}-code`,
-    { appId: functions.app.id, scmHostName: functions.scmHostName, zipPath: built.zip, zipSha256: built.sha256 },
+    {
+      appId: functions.app.id,
+      scmHostName: functions.scmHostName,
+      defaultHostName: functions.defaultHostName,
+      zipPath: built.zip,
+      zipSha256: built.sha256,
+      propagationWindowMinutes: readDeploymentConfig().propagationWindowMinutes,
+    },
     { dependsOn: [...access.assignments, functions.app] },
   );
 }
+const code = config.deployCode ? await deployCode() : undefined;
 
-const hostKeys = web.listWebAppHostKeysOutput({ resourceGroupName, name: functions.app.name });
+// The host keeps its keys in storage through the app's identity: read them once the code runs.
+const functionKeyOutput = defaultFunctionKey({
+  resourceGroupName,
+  appName: functions.app.name,
+  after: [...access.assignments, ...(code ? [code.deployment] : [])],
+});
 
 export const resourceGroup = resourceGroupName;
 export const apiBaseUrl = pulumi.interpolate`https://${functions.defaultHostName}/api`;
-export const functionKey = pulumi.secret(hostKeys.apply((keys) => keys.functionKeys?.default ?? ""));
+export const functionKey = functionKeyOutput;
 export const cosmosEndpoint = database.endpoint;
 export const functionAppName = functions.app.name;
 export const workbookUrl = alerting.workbookUrl;
+/** Checks the deployment end to end with the URL and key above (scripts/smoke.ts). */
+export const smokeCommand = pulumi.output(`npm run smoke -- --stack ${pulumi.getStack()}`);

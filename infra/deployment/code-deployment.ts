@@ -14,7 +14,8 @@ const TSX_API_PATH = fileURLToPath(import.meta.resolve("tsx/esm/api"));
 
 /**
  * A dynamic provider that deploys the functions zip with one-deploy. It redeploys only when
- * the zip's sha256 (or the app) changes, waits for the deployment and fails with its reason.
+ * the zip's sha256 (or the app) changes, waits for the deployment, fails with its reason, and
+ * succeeds only once the app has indexed its functions and answers on /api/health.
  * Deleting does nothing: the code goes with the app.
  */
 export function createOneDeployProvider(overrides?: RunnerOverrides): pulumi.dynamic.ResourceProvider<CodeDeploymentInputs, CodeDeploymentOutputs> {
@@ -47,13 +48,18 @@ export interface CodeDeploymentArgs {
   readonly scmHostName: pulumi.Input<string>;
   readonly zipPath: pulumi.Input<string>;
   readonly zipSha256: pulumi.Input<string>;
+  readonly healthUrl: pulumi.Input<string>;
+  readonly expectedFunctions: pulumi.Input<readonly string[]>;
+  readonly propagationWindowMinutes: pulumi.Input<number>;
 }
 
 export class CodeDeployment extends pulumi.dynamic.Resource {
   declare readonly deploymentId: pulumi.Output<string>;
   declare readonly deployedAt: pulumi.Output<string>;
+  declare readonly indexedFunctions: pulumi.Output<string[]>;
 
   constructor(name: string, args: CodeDeploymentArgs, options: pulumi.CustomResourceOptions = {}) {
-    super(createOneDeployProvider(), name, { ...args, deploymentId: undefined, deployedAt: undefined, durationMs: undefined }, options, "eventsourcing-azure", "CodeDeployment");
+    const outputs = { deploymentId: undefined, deployedAt: undefined, durationMs: undefined, uploadAttempts: undefined, indexedFunctions: undefined };
+    super(createOneDeployProvider(), name, { ...args, ...outputs }, options, "eventsourcing-azure", "CodeDeployment");
   }
 }

@@ -18,8 +18,15 @@ export interface MockedResource {
   readonly retainOnDelete: boolean;
 }
 
+/** An invoke the program made, with the resources created before it. */
+export interface MockedInvoke {
+  readonly token: string;
+  readonly createdBefore: readonly string[];
+}
+
 export interface ProgramRun {
   readonly resources: MockedResource[];
+  readonly invokes: MockedInvoke[];
   readonly outputs: Record<string, pulumi.Output<unknown>>;
   ofType(type: string): MockedResource[];
   one(type: string): MockedResource;
@@ -52,11 +59,13 @@ function computed(type: string, name: string): Record<string, unknown> {
 }
 
 /** Loads the real program under Pulumi's mocks with the config of Pulumi.<stack>.yaml. */
-export async function runProgram(stack: "dev" | "prod", overrides: Record<string, string> = {}): Promise<ProgramRun> {
+export async function runProgram(stack: "dev" | "prod", overrides: Record<string, string> = {}, faults: { hostKeysFailures?: number } = {}): Promise<ProgramRun> {
   const file = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
   const config = Object.fromEntries(Object.entries({ ...file.config, ...overrides }).map(([k, v]) => [k, String(v)]));
   process.env.PULUMI_CONFIG = JSON.stringify(config);
   const resources: MockedResource[] = [];
+  const invokes: MockedInvoke[] = [];
+  let hostKeysFailures = faults.hostKeysFailures ?? 0;
   const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
   await pulumi.runtime.setMocks(
     {
@@ -75,6 +84,13 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
         return { id, state: { ...inputs, name, ...computed(args.type, name) } };
       },
       call(args) {
+        invokes.push({ token: args.token, createdBefore: resources.map((r) => r.name) });
+        if (args.token === "azure-native:web:listWebAppHostKeys" && hostKeysFailures-- > 0) {
+          // What ARM answers while the host cannot reach its secrets yet (Azure/azure-cli #20892).
+          // Pulumi's invoke reports the engine's `details` as the error message.
+          const details = 'Status=400 Code="BadRequest" Message="Encountered an error (InternalServerError) from host runtime."';
+          throw Object.assign(new Error(details), { details });
+        }
         if (args.token === "azure-native:authorization:getClientConfig") return { subscriptionId: SUBSCRIPTION, tenantId: "tenant", clientId: "deployer", objectId: "deployer-object" };
         if (args.token === "azure-native:web:listWebAppHostKeys") return { functionKeys: { default: "the-function-key" }, masterKey: "the-master-key" };
         throw new Error(`unexpected invoke ${args.token}`);
@@ -95,6 +111,7 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
   }
   return {
     resources,
+    invokes,
     outputs,
     ofType: (type) => resources.filter((r) => r.type === type),
     one(type) {

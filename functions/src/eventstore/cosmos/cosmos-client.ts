@@ -10,7 +10,7 @@ const failures = new AsyncLocalStorage<{ error?: unknown }>();
  * left of the status and retry-after. This request plugin keeps the original error of the call
  * in progress, so withRetry can tell a 429 from a 400 for batches too.
  */
-const keepOriginalFailure: PluginConfig = {
+export const keepOriginalFailure: PluginConfig = {
   on: "request",
   plugin: async (context, diagnosticNode, next) => {
     try {
@@ -49,7 +49,9 @@ export function createCosmosClient(endpoint: string, auth: CosmosAuth, requestTi
       requestTimeout: requestTimeoutMs,
       retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 },
     },
-    // `plugins` is accepted by the client but not declared in its options type.
+    // `plugins` is read by the client (dist/esm/plugins/Plugin.js executePlugins) but not declared
+    // in its options type: @azure/cosmos is pinned to an exact version in package.json, and
+    // tests/azure/cosmos-client-plugin.test.ts fails if the plugin stops being called.
     plugins: [keepOriginalFailure],
   };
   return new CosmosClient(options);
