@@ -1,12 +1,12 @@
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
 import { LocalProjector } from "../../functions/src/projections/local-projector.js";
-import { SqliteViewStore } from "../../functions/src/projections/sqlite/sqlite-view-store.js";
+import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 
 /** Rebuilds every view from the first event into an empty views file; prints events/s and peak RSS. */
 const [eventsFile, viewsFile, batch] = process.argv.slice(2);
 if (eventsFile === undefined || viewsFile === undefined) throw new Error("usage: replay-child <events.db> <views.db> [batchSize]");
 const events = new SqliteEventStore({ file: eventsFile });
-const views = new SqliteViewStore(viewsFile);
+const views = new SqliteProjectionStore(viewsFile);
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
 const head = await events.headPosition();

@@ -61,11 +61,18 @@ export async function verifyViews(get: Get, plans: readonly OrderPlan[], before:
   const perCustomer = new Map<number, OrderPlan[]>();
   for (const plan of plans) perCustomer.set(plan.customerId, [...(perCustomer.get(plan.customerId) ?? []), plan]);
   for (const [customerId, theirs] of perCustomer) {
-    const view = await get(`/views/customers/${customerId}`);
+    const view = await get(`/views/customers/${customerId}?limit=1000`);
     const total = view.status === 200 ? (view.body.totalOrders as number) : 0;
     const expected = (before.customers.get(customerId) ?? 0) + theirs.length;
     if (total !== expected) problems.push(`customer ${customerId}: totalOrders ${total}, expected ${expected}`);
-    const listed = new Map(((view.body?.orders ?? []) as { orderNumber: string; status: string }[]).map((o) => [o.orderNumber, o.status]));
+    // The view is paged: follow `next` to the last page.
+    const orders = [...((view.body?.orders ?? []) as { orderNumber: string; status: string }[])];
+    for (let next = view.body?.next as string | null | undefined; typeof next === "string"; ) {
+      const page = await get(`/views/customers/${customerId}?limit=1000&after=${next}`);
+      orders.push(...((page.body?.orders ?? []) as { orderNumber: string; status: string }[]));
+      next = page.body?.next as string | null | undefined;
+    }
+    const listed = new Map(orders.map((o) => [o.orderNumber, o.status]));
     for (const plan of theirs) if (listed.get(plan.orderNumber) !== finalStatus(plan)) problems.push(`customer ${customerId}: order ${plan.orderNumber} listed as ${String(listed.get(plan.orderNumber))}`);
   }
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricSink } from "../../functions/src/azure/app-insights-metrics.js";
-import type { ProjectorPorts } from "../../functions/src/azure/projector-handler.js";
+import type { ProjectionPorts } from "../../functions/src/projections/projection-engine.js";
 import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { AppInsightsMetrics, ingestionTargetOf, metricsFromAppSettings, NO_METRICS, PROJECTION_LAG_METRIC } from "../../functions/src/azure/app-insights-metrics.js";
 import { createProjectorHandler } from "../../functions/src/azure/projector-handler.js";
@@ -13,6 +13,7 @@ import { CosmosViewStore } from "../../functions/src/projections/cosmos/cosmos-v
 import { InvocationContext } from "../../functions/src/shared/azure-functions-runtime.js";
 import { startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { requestedData } from "../support/orders.js";
+import { orderSummary } from "../projections/read-views.js";
 
 /** A fake of the two endpoints a Function App talks to: its managed identity endpoint and Application Insights ingestion. */
 interface Received {
@@ -130,7 +131,7 @@ describe("the projector handler", () => {
 
   it("emits each projected batch's lag as the metric, beside the views it wrote", async () => {
     const { containers } = await endpoint.createDatabase();
-    const ports: ProjectorPorts = {
+    const ports: ProjectionPorts = {
       views: new CosmosViewStore(containers.views),
       deadLetters: new CosmosDeadLetters(containers.deadLetters),
       events: new CosmosEventStore({ container: containers.events }),
@@ -147,7 +148,7 @@ describe("the projector handler", () => {
     const handler = createProjectorHandler(ports, sink);
     await handler([{ ...toEventDocument(event), _lsn: 1 }], new InvocationContext({ functionName: "projectViews" }));
     expect(tracked).toEqual([{ name: "ProjectionLagMs", value: 2500, properties: { events: "1" } }]);
-    expect((await ports.views.get("order:m1"))?.value).toBeDefined();
+    expect(await orderSummary(ports.views, "m1")).toMatchObject({ version: 1 });
     // An empty batch has no lag to report.
     await handler([], new InvocationContext({ functionName: "projectViews" }));
     expect(tracked).toHaveLength(1);

@@ -92,7 +92,28 @@ describe("orders through their lifecycle, then the views, over real HTTP", () =>
         customerId,
         totalOrders: theirs.length,
         orders: theirs.map((o) => ({ orderNumber: o.orderNumber, status: o.status, articles: o.articles })),
+        next: null,
       });
+      // Pages of two, cursor to cursor, list the same orders in the same order.
+      const paged: unknown[] = [];
+      let pages = 0;
+      for (let after = ""; ; pages++) {
+        const page = await api("GET", `/api/views/customers/${customerId}?limit=2${after === "" ? "" : `&after=${after}`}`);
+        expect(page.status).toBe(200);
+        const body = page.body as { totalOrders: number; orders: unknown[]; next: string | null };
+        expect(body.totalOrders).toBe(theirs.length);
+        paged.push(...body.orders);
+        if (body.next === null) break;
+        after = body.next;
+      }
+      expect(paged).toEqual((view.body as { orders: unknown[] }).orders);
+      expect(pages).toBe(Math.max(0, Math.ceil(theirs.length / 2) - 1));
+    }
+    const someone = model[0]?.customerId ?? 0;
+    for (const query of ["limit=0", "limit=1001", "limit=x", "after=not-a-cursor", "after=", `after=${Buffer.from("v1|2026-11-27 a").toString("base64url")}`]) {
+      const refused = await api("GET", `/api/views/customers/${someone}?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(refused.body, query).toMatchObject({ type: "urn:eventsourcing-azure:problem:validation-failed", status: 400 });
     }
 
     const counts = new Map<number, number>();

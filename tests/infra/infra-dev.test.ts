@@ -62,7 +62,13 @@ describe("the dev stack under mocks", () => {
       uniqueKeyPolicy: { uniqueKeys: [{ paths: ["/eventId"] }] },
     });
     expect(containers.get("leases")).toMatchObject({ partitionKey: { paths: ["/id"] } });
-    expect(containers.get("views")).toMatchObject({ partitionKey: { paths: ["/id"] }, indexingPolicy: { includedPaths: [{ path: "/kind/?" }, { path: "/rank/?" }] } });
+    expect(containers.get("views")).toMatchObject({
+      partitionKey: { paths: ["/groupKey"] },
+      indexingPolicy: {
+        includedPaths: [{ path: "/kind/?" }, { path: "/rank/?" }, { path: "/sort/?" }, { path: "/groupKey/?" }],
+        compositeIndexes: [[{ path: "/kind", order: "ascending" }, { path: "/rank", order: "descending" }, { path: "/groupKey", order: "ascending" }]],
+      },
+    });
     expect(containers.get("deadletters")).toMatchObject({ partitionKey: { paths: ["/streamId"] } });
   });
 

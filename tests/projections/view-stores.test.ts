@@ -2,12 +2,12 @@ import { afterAll, beforeAll } from "vitest";
 import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { CosmosDeadLetters } from "../../functions/src/projections/cosmos/cosmos-dead-letters.js";
 import { CosmosViewStore } from "../../functions/src/projections/cosmos/cosmos-view-store.js";
-import { SqliteViewStore } from "../../functions/src/projections/sqlite/sqlite-view-store.js";
+import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { REAL_COSMOS, startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { viewStoreContract } from "./view-store-contract.js";
 
 viewStoreContract("sqlite", () => {
-  const store = new SqliteViewStore(":memory:");
+  const store = new SqliteProjectionStore(":memory:");
   return Promise.resolve({
     views: store,
     deadLetters: store,

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { StoredView, ViewWrite } from "../../functions/src/projections/view-store.js";
+import type { StoredRow, ViewOp, ViewStore } from "../../functions/src/projections/view-store.js";
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
 import { LocalProjector } from "../../functions/src/projections/local-projector.js";
-import { SqliteViewStore } from "../../functions/src/projections/sqlite/sqlite-view-store.js";
+import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { requestedData } from "../support/orders.js";
 import { SCALE, seededRandom } from "./scale.js";
 
@@ -35,7 +35,7 @@ describe(`projection under poison events and transient store faults (${SCALE.nam
       await events.append(stream, lifecycle.map((e) => ({ eventId: randomUUID(), ...e, metadata: {} })), "no_stream");
     }
 
-    const faulty = new SqliteViewStore(join(dir, "faulty-views.db"));
+    const faulty = new SqliteProjectionStore(join(dir, "faulty-views.db"));
     let faults = 0;
     const maybeFail = (where: string) => {
       if (random() < 0.006) {
@@ -43,19 +43,20 @@ describe(`projection under poison events and transient store faults (${SCALE.nam
         throw new Error(`transient fault ${where}`);
       }
     };
-    const flakyViews = {
+    const flakyViews: ViewStore = {
       kind: "flaky",
-      async get<T>(key: string): Promise<StoredView<T> | undefined> {
+      async read<T>(group: string, ids: readonly string[]): Promise<ReadonlyMap<string, StoredRow<T>>> {
         maybeFail("before a read");
-        return faulty.get<T>(key);
+        return faulty.read<T>(group, ids);
       },
-      async put(write: ViewWrite, etag: string | undefined): Promise<string> {
+      async commit(group: string, ops: readonly ViewOp[]): Promise<ReadonlyMap<string, string>> {
         maybeFail("before a write");
-        const result = await faulty.put(write, etag);
+        const result = await faulty.commit(group, ops);
         // The write landed but its acknowledgement is lost: the retry must not apply it twice.
         maybeFail("after a write");
         return result;
       },
+      page: faulty.page.bind(faulty),
       top: faulty.top.bind(faulty),
     };
     const retries: number[] = [];
@@ -69,7 +70,7 @@ describe(`projection under poison events and transient store faults (${SCALE.nam
     }
     await projector.stop();
 
-    const clean = new SqliteViewStore(join(dir, "clean-views.db"));
+    const clean = new SqliteProjectionStore(join(dir, "clean-views.db"));
     await new LocalProjector({ feed: events, events, views: clean, deadLetters: clean, checkpoints: clean }).catchUp();
 
     expect(faults).toBeGreaterThanOrEqual(3);

@@ -72,9 +72,15 @@ export async function verifyAfterCrashes(baseUrl: string, acked: Acked): Promise
     perCustomer.set(customer.customerId as number, [...(perCustomer.get(customer.customerId as number) ?? []), orderNumber]);
   }
   for (const [customerId, orders] of perCustomer) {
-    const view = await api("GET", `/api/views/customers/${customerId}`);
+    const view = await api("GET", `/api/views/customers/${customerId}?limit=1000`);
     expect(view.body.totalOrders).toBe(orders.length);
-    const listed = view.body.orders as { orderNumber: string }[];
+    const listed = [...(view.body.orders as { orderNumber: string }[])];
+    // The view is paged: follow `next` to the last page.
+    for (let next = view.body.next as string | null; next !== null; ) {
+      const page = await api("GET", `/api/views/customers/${customerId}?limit=1000&after=${next}`);
+      listed.push(...(page.body.orders as { orderNumber: string }[]));
+      next = page.body.next as string | null;
+    }
     expect(new Set(listed.map((o) => o.orderNumber))).toEqual(new Set(orders));
   }
   expect((await api("GET", "/api/health")).body.deadLetters).toBe(0);

@@ -1,12 +1,12 @@
 import type { InvocationContext } from "@azure/functions";
-import type { EventStore, RecordedEvent } from "../eventstore/event-store.js";
-import type { DeadLetterStore } from "../projections/dead-letters.js";
+import type { RecordedEvent } from "../eventstore/event-store.js";
+import type { ProjectionPorts } from "../projections/projection-engine.js";
 import type { ViewStore } from "../projections/view-store.js";
 import type { EventDocument } from "../eventstore/cosmos/event-document.js";
 import { fromEventDocument } from "../eventstore/cosmos/event-document.js";
 import { projectBatch } from "../projections/projection-engine.js";
-import { PreconditionFailedError } from "../projections/view-store.js";
-import { PROJECTOR_STATUS_KEY } from "../projections/view-keys.js";
+import { HEADER_ID, PROJECTOR_STATUS_KEY } from "../projections/view-keys.js";
+import { readRow, ViewWriteConflictError } from "../projections/view-store.js";
 import { measureChargesSettled } from "../shared/request-charge.js";
 import type { MetricSink } from "./app-insights-metrics.js";
 import { metricsFromAppSettings, PROJECTION_LAG_METRIC } from "./app-insights-metrics.js";
@@ -18,13 +18,6 @@ export interface ProjectorStatus {
   /** Time from that event's append to the end of its projection. */
   readonly lagMs: number;
   readonly lastBatchSize: number;
-}
-
-export interface ProjectorPorts {
-  readonly views: ViewStore;
-  readonly deadLetters: DeadLetterStore;
-  readonly events: Pick<EventStore, "read">;
-  readonly now: () => Date;
 }
 
 function isEventDocument(value: unknown): value is EventDocument {
@@ -39,7 +32,7 @@ function isEventDocument(value: unknown): value is EventDocument {
  * After each batch its lag goes to Application Insights as the metric ProjectionLagMs, which the
  * lag alert and the workbook read; by default through the app's own telemetry settings.
  */
-export function createProjectorHandler(ports: ProjectorPorts, metrics: MetricSink = metricsFromAppSettings(process.env, (message) => { console.warn(`projector: ${message}`); })) {
+export function createProjectorHandler(ports: ProjectionPorts, metrics: MetricSink = metricsFromAppSettings(process.env, (message) => { console.warn(`projector: ${message}`); })) {
   return async (documents: unknown[], context: InvocationContext): Promise<void> => {
     const events: RecordedEvent[] = [];
     for (const document of documents) {
@@ -69,10 +62,10 @@ export function createProjectorHandler(ports: ProjectorPorts, metrics: MetricSin
 /** Best effort: the status is advisory, so a lost race with another instance is fine. */
 async function recordStatus(views: ViewStore, status: ProjectorStatus, context: InvocationContext): Promise<void> {
   try {
-    const current = await views.get<ProjectorStatus>(PROJECTOR_STATUS_KEY);
+    const current = await readRow<ProjectorStatus>(views, PROJECTOR_STATUS_KEY, HEADER_ID);
     if (current && current.value.lastEventRecordedAt > status.lastEventRecordedAt) return;
-    await views.put({ key: PROJECTOR_STATUS_KEY, kind: "status", value: status }, current?.etag);
+    await views.commit(PROJECTOR_STATUS_KEY, [{ type: "put", row: { id: HEADER_ID, kind: "status", value: status }, etag: current?.etag }]);
   } catch (error) {
-    if (!(error instanceof PreconditionFailedError)) context.warn("projector: could not record its status", error);
+    if (!(error instanceof ViewWriteConflictError)) context.warn("projector: could not record its status", error);
   }
 }

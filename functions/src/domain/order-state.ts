@@ -15,6 +15,19 @@ export interface PlacedOrder {
   readonly cancellationReason?: string;
 }
 
+/**
+ * The status after each lifecycle event: the one transition table, used by this fold and by the
+ * projections (OrderRequested starts at REQUESTED; OrderArticlesUpdated keeps the status).
+ */
+export const STATUS_AFTER = {
+  OrderRequested: "REQUESTED",
+  OrderAccepted: "ACCEPTED",
+  OrderCancelled: "CANCELLED",
+  OrderPickingStarted: "PICKING",
+  OrderOutForDelivery: "DELIVERING",
+  OrderDelivered: "DELIVERED",
+} as const satisfies Record<Exclude<OrderEvent["type"], "OrderArticlesUpdated">, OrderStatus>;
+
 /** Before its OrderRequested event an order does not exist. */
 export type OrderState = { readonly exists: false } | ({ readonly exists: true } & PlacedOrder);
 
@@ -29,24 +42,24 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     if (state.exists) return state;
     const { orderNumber, hubId, customer, articles, delivery } = event.data;
     const planned = delivery?.plannedDeliveryTime;
-    return { exists: true, orderNumber, status: "REQUESTED", hubId, customer, articles, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+    return { exists: true, orderNumber, status: STATUS_AFTER.OrderRequested, hubId, customer, articles, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
   }
   if (!state.exists) return state;
   switch (event.type) {
     case "OrderAccepted":
-      return { ...state, status: "ACCEPTED" };
+      return { ...state, status: STATUS_AFTER.OrderAccepted };
     case "OrderArticlesUpdated":
       return { ...state, articles: event.data.articles };
     case "OrderCancelled":
-      return { ...state, status: "CANCELLED", ...(event.data.reason === undefined ? {} : { cancellationReason: event.data.reason }) };
+      return { ...state, status: STATUS_AFTER.OrderCancelled, ...(event.data.reason === undefined ? {} : { cancellationReason: event.data.reason }) };
     case "OrderPickingStarted":
-      return { ...state, status: "PICKING", pickingStartTime: event.data.pickingStartTime };
+      return { ...state, status: STATUS_AFTER.OrderPickingStarted, pickingStartTime: event.data.pickingStartTime };
     case "OrderOutForDelivery": {
       const planned = event.data.plannedDeliveryTime;
-      return { ...state, status: "DELIVERING", pickingEndTime: event.data.pickingEndTime, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+      return { ...state, status: STATUS_AFTER.OrderOutForDelivery, pickingEndTime: event.data.pickingEndTime, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
     }
     case "OrderDelivered":
-      return { ...state, status: "DELIVERED", deliveredTime: event.data.deliveredTime };
+      return { ...state, status: STATUS_AFTER.OrderDelivered, deliveredTime: event.data.deliveredTime };
   }
 }
 

@@ -110,12 +110,17 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
     fn("deliverOrder", "POST", "orders/{orderNumber}/deliver", commands.deliver, commandDoc("Deliver an order", { schema: deliverBodySchema, required: false }, "deliveredTime defaults to the server's clock.")),
     fn("cancelOrder", "POST", "orders/{orderNumber}/cancel", commands.cancel, commandDoc("Cancel an order (before picking)", { schema: cancelBodySchema, required: false })),
     fn("getCustomerView", "GET", "views/customers/{customerId}", customerViewHandler(deps), {
-      summary: "A customer's orders",
-      description: "totalOrders counts every order the customer requested, cancelled ones included; orders are listed by request time, then order number.",
+      summary: "A customer's orders, a page at a time",
+      description:
+        "totalOrders counts every order the customer requested, cancelled ones included; orders are listed by request time, then order number. `next` is the cursor of the following page (pass it as `after`), or null on the last page.",
       tag: "views",
       pathParams: { customerId: positiveIdSchema },
-      responses: { 200: { description: "The customer's view.", body: responses.customerViewSchema } },
-      problems: ["invalid-identifier", "view-not-found"],
+      query: {
+        limit: { schema: boundedInt(1, 1000, 100), description: "Most orders on the page." },
+        after: { schema: z.string().check(z.minLength(1)), description: "The `next` cursor of the previous page; opaque." },
+      },
+      responses: { 200: { description: "A page of the customer's view.", body: responses.customerViewSchema } },
+      problems: ["invalid-identifier", "validation-failed", "view-not-found"],
     }),
     fn("getTopCustomers", "GET", "views/customers", topCustomersHandler(deps), {
       summary: "Customers with the most orders",

@@ -1,13 +1,15 @@
 import type { HttpHandler, HttpRequest } from "@azure/functions";
-import type { CustomerOrdersDoc } from "../projections/customer-orders.js";
-import type { HubDayDoc } from "../projections/hub-day.js";
+import type { CustomerHeader, CustomerOrderEntry } from "../projections/customer-orders.js";
+import type { HubDayArticle, HubDayHeader } from "../projections/hub-day.js";
 import type { OrderSummaryDoc } from "../projections/order-summary.js";
 import type { AppDependencies } from "./dependencies.js";
 import { Problem } from "../application/problems.js";
+import { decodeCursor, encodeCursor } from "../projections/customer-page-cursor.js";
 import { customerResponse } from "../projections/customer-orders.js";
 import { hubDayResponse } from "../projections/hub-day.js";
 import { orderSummaryResponse } from "../projections/order-summary.js";
-import { viewKeys } from "../projections/view-keys.js";
+import { HEADER_ID, viewKeys } from "../projections/view-keys.js";
+import { readRow } from "../projections/view-store.js";
 import { json } from "./http-responses.js";
 import { orderNumberOf } from "./order-handlers.js";
 import { intParam } from "./stream-handlers.js";
@@ -27,13 +29,29 @@ function dayParam(request: HttpRequest): string {
   return day;
 }
 
-/** GET /api/views/customers/{customerId} */
+function afterParam(request: HttpRequest): string {
+  const cursor = request.query.get("after");
+  if (cursor === null) return "";
+  const sortKey = decodeCursor(cursor);
+  if (sortKey === undefined) throw new Problem("validation-failed", "after must be a cursor returned as next by this view");
+  return sortKey;
+}
+
+/** GET /api/views/customers/{customerId}?limit=N&after=<cursor>: a page of orders, by request time then order number. */
 export function customerViewHandler(deps: AppDependencies): HttpHandler {
   return withProblems(async (request) => {
     const customerId = positiveId(request, "customerId");
-    const stored = await deps.views.get<CustomerOrdersDoc>(viewKeys.customer(customerId));
-    if (!stored) throw new Problem("view-not-found", `no orders projected for customer ${customerId}`);
-    return json(200, customerResponse(stored.value));
+    const limit = intParam(request.query.get("limit"), "limit", 1, 1000, 100);
+    const after = afterParam(request);
+    const group = viewKeys.customer(customerId);
+    const header = await readRow<CustomerHeader>(deps.views, group, HEADER_ID);
+    if (!header) throw new Problem("view-not-found", `no orders projected for customer ${customerId}`);
+    // One more than asked: whether a next page exists, without a count.
+    const rows = await deps.views.page<CustomerOrderEntry>(group, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const next = rows.length > limit && last ? encodeCursor(last.sort) : null;
+    return json(200, customerResponse(header.value, page.map((r) => r.value), next));
   });
 }
 
@@ -41,10 +59,10 @@ export function customerViewHandler(deps: AppDependencies): HttpHandler {
 export function topCustomersHandler(deps: AppDependencies): HttpHandler {
   return withProblems(async (request) => {
     const top = intParam(request.query.get("top"), "top", 1, 1000, 10);
-    const docs = await deps.views.top<CustomerOrdersDoc>("customer", top);
+    const headers = await deps.views.top<CustomerHeader>("customer", top);
     return json(
       200,
-      docs.map(({ customerId, totalOrders }) => ({ customerId, totalOrders })),
+      headers.map(({ customerId, totalOrders }) => ({ customerId, totalOrders })),
     );
   });
 }
@@ -54,9 +72,18 @@ export function hubDayViewHandler(deps: AppDependencies): HttpHandler {
   return withProblems(async (request) => {
     const hubId = positiveId(request, "hubId");
     const day = dayParam(request);
-    const stored = await deps.views.get<HubDayDoc>(viewKeys.hubDay(hubId, day));
-    if (!stored) throw new Problem("view-not-found", `no orders projected for hub ${hubId} on ${day}`);
-    return json(200, hubDayResponse(stored.value));
+    const group = viewKeys.hubDay(hubId, day);
+    const header = await readRow<HubDayHeader>(deps.views, group, HEADER_ID);
+    if (!header) throw new Problem("view-not-found", `no orders projected for hub ${hubId} on ${day}`);
+    const articles: HubDayArticle[] = [];
+    for (let after = ""; ; ) {
+      const rows = await deps.views.page<HubDayArticle>(group, after, 1000);
+      articles.push(...rows.map((r) => r.value));
+      const last = rows.at(-1);
+      if (rows.length < 1000 || !last) break;
+      after = last.sort;
+    }
+    return json(200, hubDayResponse(header.value, articles));
   });
 }
 
@@ -64,7 +91,7 @@ export function hubDayViewHandler(deps: AppDependencies): HttpHandler {
 export function orderViewHandler(deps: AppDependencies): HttpHandler {
   return withProblems(async (request) => {
     const orderNumber = orderNumberOf(request);
-    const stored = await deps.views.get<OrderSummaryDoc>(viewKeys.order(orderNumber));
+    const stored = await readRow<OrderSummaryDoc>(deps.views, viewKeys.order(orderNumber), HEADER_ID);
     const response = stored && orderSummaryResponse(stored.value);
     if (!response) throw new Problem("view-not-found", `order ${orderNumber} is not projected (yet)`);
     return json(200, response);

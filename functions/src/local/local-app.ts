@@ -5,13 +5,13 @@ import type { AppDependencies, ProjectionHealth } from "../handlers/dependencies
 import type { FromProjector, ToProjector } from "./projector-messages.js";
 import { createRoutes } from "../handlers/routes.js";
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
-import { SqliteViewStore } from "../projections/sqlite/sqlite-view-store.js";
+import { SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
 import { DevServer } from "./dev-server.js";
 
 export interface LocalApp {
   readonly port: number;
   readonly events: SqliteEventStore;
-  readonly views: SqliteViewStore;
+  readonly views: SqliteProjectionStore;
   /** Stops accepting requests, lets those in flight finish, stops the projector at a batch boundary, closes the files. */
   close(): Promise<void>;
 }
@@ -28,7 +28,7 @@ export interface LocalAppOptions {
  */
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const events = new SqliteEventStore({ file: join(options.dataDir, "events.db") });
-  const views = new SqliteViewStore(join(options.dataDir, "views.db"));
+  const views = new SqliteProjectionStore(join(options.dataDir, "views.db"));
   const projector = startProjectorWorker(options.dataDir, options.log);
   // Serve only once the projector is running: the first appends are then projected at once.
   await projector.ready;

@@ -9,7 +9,7 @@ import type { EventFeed } from "../eventstore/event-store.js";
 import type { FromProjector, ToProjector } from "./projector-messages.js";
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
 import { LocalProjector } from "../projections/local-projector.js";
-import { SqliteViewStore } from "../projections/sqlite/sqlite-view-store.js";
+import { SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
 
 const port = parentPort;
 if (port === null) throw new Error("projector-worker runs only as a worker thread");
@@ -19,7 +19,7 @@ const post = (message: FromProjector) => {
 };
 
 const events = new SqliteEventStore({ file: join(dataDir, "events.db") });
-const views = new SqliteViewStore(join(dataDir, "views.db"));
+const views = new SqliteProjectionStore(join(dataDir, "views.db"));
 const appendListeners = new Set<() => void>();
 // Appends happen on the API's connection: its "appended" messages wake the projector.
 const feed: EventFeed = {

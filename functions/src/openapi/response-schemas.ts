@@ -56,6 +56,7 @@ export const customerViewSchema = object({
   customerId: int(),
   totalOrders: count,
   orders: array(object({ orderNumber: string(), status: orderStatusSchema, articles: articleLinesSchema })),
+  next: nullable(string()),
 });
 
 export const topCustomersSchema = array(object({ customerId: int(), totalOrders: count }));

@@ -1,70 +1,155 @@
+import { createHash } from "node:crypto";
 import type { OrderStatus } from "../domain/order-state.js";
+import type { GroupStep, GroupUpdate } from "./view-group.js";
 import type { OrderChange } from "./order-change.js";
+import type { ViewRow } from "./view-store.js";
+import { HEADER_ID, viewKeys } from "./view-keys.js";
+import { MAX_OPS_PER_COMMIT } from "./view-store.js";
 
-interface HubDayOrder {
-  readonly version: number;
-  readonly status: OrderStatus;
-  /** Quantity per article of the order's current lines. */
-  readonly lines: Readonly<Record<string, number>>;
-}
-
-export interface HubDayDoc {
+/**
+ * A hub's day (docs/adr/0010): a header with the counts, one entry per order with what it
+ * counts in the totals, and one row per article with the day's quantity. Size bounds, whatever
+ * the day's number of orders:
+ * - header: four numbers and a date, under HUB_DAY_HEADER_MAX_BYTES;
+ * - order entry: a version, a status and at most 100 quantities keyed by article names of at
+ *   most 200 characters (each escaped in JSON at most 6 bytes): under HUB_DAY_ENTRY_MAX_BYTES;
+ * - article row: one name and one quantity: under HUB_DAY_ARTICLE_MAX_BYTES.
+ */
+export interface HubDayHeader {
   readonly hubId: number;
   /** UTC date of the orders' OrderRequested recordedAt. */
   readonly day: string;
   readonly ordersRequested: number;
   readonly ordersCancelled: number;
   readonly ordersDelivered: number;
-  /** Quantities of the current lines of the day's orders that are not cancelled. */
-  readonly articles: Readonly<Record<string, number>>;
-  /** Each order's contribution, so that an update replaces it exactly, whatever came before. */
-  readonly orders: Readonly<Record<string, HubDayOrder>>;
 }
 
-const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+/** An order's contribution, so that an update replaces it exactly, whatever came before. */
+export interface HubDayEntry {
+  /** The order stream's version this entry reflects; 0 while a large change is half applied. */
+  readonly version: number;
+  /** null while a new order's large change is half applied: not counted yet. */
+  readonly status: OrderStatus | null;
+  /** Quantity per article counted in the day's totals: the current lines, none once cancelled. */
+  readonly counted: Readonly<Record<string, number>>;
+}
+
+export interface HubDayArticle {
+  readonly article: string;
+  readonly quantity: number;
+}
+
+export const HUB_DAY_HEADER_MAX_BYTES = 200;
+export const HUB_DAY_ENTRY_MAX_BYTES = 121_500;
+export const HUB_DAY_ARTICLE_MAX_BYTES = 1_300;
+
+export const hubDayEntryId = (orderNumber: string): string => `o:${orderNumber}`;
+/** Article names may hold any character and run to 200: the row id is their hash (Cosmos ids refuse "/", "?", "#", "\\" and 255+ characters). */
+export const hubDayArticleId = (article: string): string => `a:${createHash("sha256").update(article).digest("hex")}`;
 
 export function dayOf(recordedAt: string): string {
   return recordedAt.slice(0, 10);
 }
 
-function contribution(order: HubDayOrder | undefined) {
-  if (!order) return { requested: 0, cancelled: 0, delivered: 0, lines: {} };
-  const cancelled = order.status === "CANCELLED";
-  return { requested: 1, cancelled: cancelled ? 1 : 0, delivered: order.status === "DELIVERED" ? 1 : 0, lines: cancelled ? {} : order.lines };
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function counts(entry: HubDayEntry | undefined) {
+  if (entry === undefined || entry.status === null) return { requested: 0, cancelled: 0, delivered: 0 };
+  return { requested: 1, cancelled: entry.status === "CANCELLED" ? 1 : 0, delivered: entry.status === "DELIVERED" ? 1 : 0 };
+}
+
+function targetOf({ order, version }: OrderChange): HubDayEntry {
+  const counted = order.status === "CANCELLED" ? [] : order.articles.map((l) => [l.article, l.quantity] as [string, number]);
+  return { version, status: order.status, counted: Object.fromEntries(counted.sort(byKey)) };
 }
 
 /**
- * Replaces each order's contribution to its hub's day; a contribution already at the change's
- * version or later is kept. Returns `doc` itself when nothing changed.
+ * Replaces each order's contribution to its hub's day; an entry already at the change's version
+ * or later is kept. Each commit carries the header, the entries and the article rows it moves,
+ * so the totals always equal the sum of the entries. An order whose change moves more article
+ * rows than one commit takes is applied in parts: its entry then records what is counted so
+ * far, and a redelivery after a crash resumes from there.
  */
-export function upsertHubDayOrders(doc: HubDayDoc | undefined, hubId: number, day: string, changes: readonly OrderChange[]): HubDayDoc | undefined {
-  // Maps, not object indexing: an article or order named "__proto__" must stay plain data.
-  const orders = new Map(Object.entries(doc?.orders ?? {}));
-  const articles = new Map(Object.entries(doc?.articles ?? {}));
-  let { ordersRequested = 0, ordersCancelled = 0, ordersDelivered = 0 } = doc ?? {};
-  let changed = false;
-  for (const { orderNumber, order, version } of changes) {
-    const previous = orders.get(orderNumber);
-    if (previous && previous.version >= version) continue;
-    const next: HubDayOrder = { version, status: order.status, lines: Object.fromEntries(order.articles.map((l) => [l.article, l.quantity])) };
-    const before = contribution(previous);
-    const after = contribution(next);
-    for (const [article, quantity] of Object.entries(before.lines)) articles.set(article, (articles.get(article) ?? 0) - quantity);
-    for (const [article, quantity] of Object.entries(after.lines)) articles.set(article, (articles.get(article) ?? 0) + quantity);
-    ordersRequested += after.requested - before.requested;
-    ordersCancelled += after.cancelled - before.cancelled;
-    ordersDelivered += after.delivered - before.delivered;
-    orders.set(orderNumber, next);
-    changed = true;
-  }
-  if (!changed) return doc;
-  // Keys sorted: the document's bytes then depend only on its content, never on arrival order.
-  const nonZero = [...articles].filter(([, quantity]) => quantity !== 0).sort(byKey);
-  return { hubId, day, ordersRequested, ordersCancelled, ordersDelivered, articles: Object.fromEntries(nonZero), orders: Object.fromEntries([...orders].sort(byKey)) };
+export function hubDayUpdate(hubId: number, day: string, changes: readonly OrderChange[], maxOps = MAX_OPS_PER_COMMIT): GroupUpdate {
+  // The header, an entry and one article row is the least a commit must take to make progress.
+  if (maxOps < 3) throw new Error("a hub-day commit needs room for at least 3 operations");
+  const entryOf = (stored: ReadonlyMap<string, unknown>, orderNumber: string) => stored.get(hubDayEntryId(orderNumber)) as HubDayEntry | undefined;
+  return {
+    group: viewKeys.hubDay(hubId, day),
+    ids: [HEADER_ID, ...changes.map((c) => hubDayEntryId(c.orderNumber))],
+    more(stored) {
+      const articles = new Set<string>();
+      for (const change of changes) {
+        for (const article of Object.keys(entryOf(stored, change.orderNumber)?.counted ?? {})) articles.add(article);
+        for (const line of change.order.articles) articles.add(line.article);
+      }
+      return [...articles].map(hubDayArticleId);
+    },
+    plan(stored) {
+      const header = stored.get(HEADER_ID) as HubDayHeader | undefined;
+      let { ordersRequested = 0, ordersCancelled = 0, ordersDelivered = 0 } = header ?? {};
+      // Maps, not object indexing: an article named "__proto__" must stay plain data.
+      const quantities = new Map<string, number>();
+      const quantityOf = (article: string) => quantities.get(article) ?? (stored.get(hubDayArticleId(article)) as HubDayArticle | undefined)?.quantity ?? 0;
+      const steps: GroupStep[] = [];
+      let entries = new Map<string, HubDayEntry>();
+      let touched = new Set<string>();
+      const flush = () => {
+        if (entries.size === 0 && touched.size === 0) return;
+        const value: HubDayHeader = { hubId, day, ordersRequested, ordersCancelled, ordersDelivered };
+        const puts: ViewRow[] = [{ id: HEADER_ID, kind: "hub-day", value }];
+        const deletes: string[] = [];
+        for (const [orderNumber, entry] of entries) puts.push({ id: hubDayEntryId(orderNumber), kind: "hub-day-order", value: entry });
+        for (const article of [...touched].sort()) {
+          const quantity = quantityOf(article);
+          if (quantity === 0) deletes.push(hubDayArticleId(article));
+          else puts.push({ id: hubDayArticleId(article), kind: "hub-day-article", value: { article, quantity } satisfies HubDayArticle, sort: article });
+        }
+        steps.push({ puts, deletes });
+        entries = new Map();
+        touched = new Set();
+      };
+      const room = () => maxOps - 1 - entries.size - touched.size;
+
+      for (const change of changes) {
+        let entry = entryOf(stored, change.orderNumber);
+        if (entry && entry.version >= change.version) continue;
+        const target = targetOf(change);
+        const from = new Map(Object.entries(entry?.counted ?? {}));
+        const to = new Map(Object.entries(target.counted));
+        const moves = [...new Set([...from.keys(), ...to.keys()])].sort().filter((a) => (from.get(a) ?? 0) !== (to.get(a) ?? 0));
+        for (;;) {
+          if (room() < 2 || (room() < moves.length + 1 && entries.size > 0)) flush();
+          const part = moves.splice(0, room() - 1);
+          for (const article of part) {
+            quantities.set(article, quantityOf(article) + (to.get(article) ?? 0) - (from.get(article) ?? 0));
+            touched.add(article);
+            from.set(article, to.get(article) ?? 0);
+          }
+          if (moves.length === 0) {
+            const [before, after] = [counts(entry), counts(target)];
+            ordersRequested += after.requested - before.requested;
+            ordersCancelled += after.cancelled - before.cancelled;
+            ordersDelivered += after.delivered - before.delivered;
+            entries.set(change.orderNumber, target);
+            break;
+          }
+          // Counted so far; the version and status move only with the last part.
+          const partial = [...from].filter(([, quantity]) => quantity !== 0).sort(byKey);
+          entry = { version: entry?.version ?? 0, status: entry?.status ?? null, counted: Object.fromEntries(partial) };
+          entries.set(change.orderNumber, entry);
+          flush();
+        }
+      }
+      flush();
+      return steps;
+    },
+  };
 }
 
-/** GET /api/views/hubs/{hubId}/days/{day}. */
-export function hubDayResponse(doc: HubDayDoc) {
-  const { hubId, day, ordersRequested, ordersCancelled, ordersDelivered, articles } = doc;
-  return { hubId, day, ordersRequested, ordersCancelled, ordersDelivered, articles };
+/** GET /api/views/hubs/{hubId}/days/{day}: the header and the day's article rows. */
+export function hubDayResponse(header: HubDayHeader, articles: readonly HubDayArticle[]) {
+  const { hubId, day, ordersRequested, ordersCancelled, ordersDelivered } = header;
+  const sorted = articles.map((a) => [a.article, a.quantity] as [string, number]).sort(byKey);
+  return { hubId, day, ordersRequested, ordersCancelled, ordersDelivered, articles: Object.fromEntries(sorted) };
 }

@@ -3,6 +3,7 @@ import type { ArticleLine } from "../domain/order-events.js";
 import type { OrderStatus } from "../domain/order-state.js";
 import { orderNumberOfStream } from "../domain/identifiers.js";
 import { validateOrderEvent } from "../domain/order-events.js";
+import { STATUS_AFTER } from "../domain/order-state.js";
 import { PoisonEventError } from "./poison-event-error.js";
 
 export interface ProjectedOrder {
@@ -15,7 +16,7 @@ export interface ProjectedOrder {
 }
 
 /**
- * The per-stream read model. `version` is the last stream version handled (applied or
+ * The per-stream read model, the header of its order's group. `version` is the last stream version handled (applied or
  * dead-lettered): the stream's high-water mark. `order` stays null until a valid OrderRequested.
  */
 export interface OrderSummaryDoc {
@@ -24,17 +25,12 @@ export interface OrderSummaryDoc {
   readonly order: ProjectedOrder | null;
 }
 
+/** At most 100 article lines (see CUSTOMER_ENTRY_MAX_BYTES) and a few fields: a constant, whatever the volume. */
+export const ORDER_SUMMARY_MAX_BYTES = 130_500;
+
 export function emptySummary(orderNumber: string): OrderSummaryDoc {
   return { orderNumber, version: 0, order: null };
 }
-
-const STATUS_AFTER = {
-  OrderAccepted: "ACCEPTED",
-  OrderCancelled: "CANCELLED",
-  OrderPickingStarted: "PICKING",
-  OrderOutForDelivery: "DELIVERING",
-  OrderDelivered: "DELIVERED",
-} as const satisfies Record<string, OrderStatus>;
 
 /**
  * Applies the stream's next event. Events are facts: the projection follows them even where the
@@ -51,7 +47,7 @@ export function evolveSummary(doc: OrderSummaryDoc, event: RecordedEvent): Order
   const version = event.version;
   if (type === "OrderRequested") {
     if (doc.order !== null) throw new PoisonEventError(`order ${orderNumber} was already requested`);
-    return { orderNumber, version, order: { status: "REQUESTED", customerId: data.customer.customerId, hubId: data.hubId, articles: data.articles, requestedAt: event.recordedAt } };
+    return { orderNumber, version, order: { status: STATUS_AFTER.OrderRequested, customerId: data.customer.customerId, hubId: data.hubId, articles: data.articles, requestedAt: event.recordedAt } };
   }
   if (doc.order === null) throw new PoisonEventError(`${type} for order ${orderNumber}, which was never requested`);
   if (type === "OrderArticlesUpdated") return { orderNumber, version, order: { ...doc.order, articles: data.articles } };

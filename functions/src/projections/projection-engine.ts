@@ -1,18 +1,18 @@
 import type { EventStore, RecordedEvent } from "../eventstore/event-store.js";
 import type { DeadLetterStore } from "./dead-letters.js";
-import type { CustomerOrdersDoc } from "./customer-orders.js";
-import type { HubDayDoc } from "./hub-day.js";
+import type { GroupUpdate } from "./view-group.js";
 import type { OrderChange } from "./order-change.js";
 import type { OrderSummaryDoc } from "./order-summary.js";
-import type { ViewStore, ViewWrite } from "./view-store.js";
+import type { ViewOp, ViewStore } from "./view-store.js";
 import { orderNumberOfStream } from "../domain/identifiers.js";
-import { upsertCustomerOrders } from "./customer-orders.js";
-import { dayOf, upsertHubDayOrders } from "./hub-day.js";
+import { customerUpdate } from "./customer-orders.js";
+import { dayOf, hubDayUpdate } from "./hub-day.js";
 import { emptySummary, evolveSummary } from "./order-summary.js";
 import { PoisonEventError } from "./poison-event-error.js";
-import { PreconditionFailedError } from "./view-store.js";
-import { viewKeys } from "./view-keys.js";
+import { HEADER_ID, viewKeys } from "./view-keys.js";
+import { readRow, ViewWriteConflictError } from "./view-store.js";
 
+/** What projecting needs, in every runtime (the local projector, the Azure change-feed trigger). */
 export interface ProjectionPorts {
   readonly views: ViewStore;
   readonly deadLetters: DeadLetterStore;
@@ -22,6 +22,11 @@ export interface ProjectionPorts {
   readonly now: () => Date;
   /** How often one document's write is retried after a 412 before the batch fails; default 20. */
   readonly maxConflictRetries?: number;
+  /**
+   * Operations per group commit; default and maximum MAX_OPS_PER_COMMIT (100). Tests lower it
+   * to make a few orders take several commits per group.
+   */
+  readonly maxOpsPerCommit?: number;
   /** Documents read or written at once; default 16 (Cosmos DB round trips overlap; SQLite is unaffected). */
   readonly concurrency?: number;
 }
@@ -34,7 +39,7 @@ export interface BatchOutcome {
   readonly deadLettered: number;
   /** Events of streams no projection follows. */
   readonly ignored: number;
-  /** View documents written. */
+  /** View rows written (created, replaced or deleted). */
   readonly writes: number;
 }
 
@@ -53,10 +58,11 @@ interface Counters {
 /**
  * Projects a batch of events, delivered at least once and in order per stream only, into the
  * views. Per stream: fold the new events into the order summary (its version is the stream's
- * high-water mark), then put the resulting order state into the customer and hub-day documents
- * (each entry carries its own version), then write the summary. The summary is written last, so
- * a crash at any point leaves work that a redelivery redoes exactly once. Every write is
- * conditional on the etag read; a 412 re-reads and re-applies.
+ * high-water mark), then put the resulting order state into the customer and hub-day entries
+ * (each entry carries its own version, and each group's header moves in the same commit), then
+ * write the summary. The summary is written last, so a crash at any point leaves work that a
+ * redelivery redoes exactly once. Every write is conditional on the etag read; a conflict
+ * re-reads and re-applies.
  */
 export async function projectBatch(batch: readonly RecordedEvent[], ports: ProjectionPorts): Promise<BatchOutcome> {
   const counters: Counters = { applied: 0, duplicates: 0, deadLettered: 0, writes: 0 };
@@ -93,50 +99,44 @@ function groupByStream(batch: readonly RecordedEvent[]): { streams: StreamWork[]
 async function projectStreams(streams: readonly StreamWork[], ports: ProjectionPorts, counters: Counters, firstAttempt: boolean): Promise<StreamWork[]> {
   const limit = ports.concurrency ?? 16;
   const summaries = await mapLimit(streams, limit, async (work) => {
-    const stored = await ports.views.get<OrderSummaryDoc>(viewKeys.order(work.orderNumber));
+    const stored = await readRow<OrderSummaryDoc>(ports.views, viewKeys.order(work.orderNumber), HEADER_ID);
     const doc = await foldNewEvents(stored?.value ?? emptySummary(work.orderNumber), work, ports, counters, firstAttempt);
     return { work, stored, doc };
   });
 
-  const customers = new Map<string, { customerId: number; changes: OrderChange[] }>();
+  const customers = new Map<number, OrderChange[]>();
   const hubDays = new Map<string, { hubId: number; day: string; changes: OrderChange[] }>();
-  for (const { doc } of summaries) {
+  // Streams in order-number order: each group's commits then do not depend on arrival order.
+  const ordered = [...summaries].sort((a, b) => (a.doc.orderNumber < b.doc.orderNumber ? -1 : a.doc.orderNumber > b.doc.orderNumber ? 1 : 0));
+  for (const { doc } of ordered) {
     if (doc.order === null) continue;
     const change: OrderChange = { orderNumber: doc.orderNumber, order: doc.order, version: doc.version };
     const { customerId, hubId } = doc.order;
     const day = dayOf(doc.order.requestedAt);
-    const customerKey = viewKeys.customer(customerId);
+    const theirs = customers.get(customerId) ?? [];
+    theirs.push(change);
+    customers.set(customerId, theirs);
     const hubKey = viewKeys.hubDay(hubId, day);
-    const c = customers.get(customerKey) ?? { customerId, changes: [] };
-    c.changes.push(change);
-    customers.set(customerKey, c);
     const h = hubDays.get(hubKey) ?? { hubId, day, changes: [] };
     h.changes.push(change);
     hubDays.set(hubKey, h);
   }
-  // Distinct documents: their updates are independent and may overlap.
-  await mapLimit([...customers], limit, ([key, { customerId, changes }]) =>
-    updateDocument<CustomerOrdersDoc>(ports, counters, key, (current) => {
-      const next = upsertCustomerOrders(current, customerId, changes);
-      return next === current || next === undefined ? undefined : { key, kind: "customer", value: next, rank: next.totalOrders };
-    }),
-  );
-  await mapLimit([...hubDays], limit, ([key, { hubId, day, changes }]) =>
-    updateDocument<HubDayDoc>(ports, counters, key, (current) => {
-      const next = upsertHubDayOrders(current, hubId, day, changes);
-      return next === current || next === undefined ? undefined : { key, kind: "hub-day", value: next };
-    }),
-  );
+  const groups: GroupUpdate[] = [
+    ...[...customers].map(([customerId, changes]) => customerUpdate(customerId, changes, ports.maxOpsPerCommit)),
+    ...[...hubDays.values()].map(({ hubId, day, changes }) => hubDayUpdate(hubId, day, changes, ports.maxOpsPerCommit)),
+  ];
+  // Distinct groups: their updates are independent and may overlap.
+  await mapLimit(groups, limit, (group) => updateGroup(ports, counters, group));
 
-  // Summaries last (see above): only once every downstream document holds their state.
+  // Summaries last (see above): only once every downstream group holds their state.
   const lost = await mapLimit(summaries, limit, async ({ work, stored, doc }) => {
     if (stored?.value.version === doc.version) return undefined;
     try {
-      await ports.views.put({ key: viewKeys.order(doc.orderNumber), kind: "order", value: doc }, stored?.etag);
+      await ports.views.commit(viewKeys.order(doc.orderNumber), [{ type: "put", row: { id: HEADER_ID, kind: "order", value: doc }, etag: stored?.etag }]);
       counters.writes++;
       return undefined;
     } catch (error) {
-      if (!(error instanceof PreconditionFailedError)) throw error;
+      if (!(error instanceof ViewWriteConflictError)) throw error;
       return work;
     }
   });
@@ -208,24 +208,37 @@ async function applyOrDeadLetter(doc: OrderSummaryDoc, event: RecordedEvent, por
   }
 }
 
-/** Read, apply, conditional write; on 412 read again. `apply` returns undefined for "no change". */
-async function updateDocument<T>(
-  ports: ProjectionPorts,
-  counters: Counters,
-  key: string,
-  apply: (current: T | undefined) => (ViewWrite & { value: T }) | undefined,
-): Promise<void> {
+/**
+ * Read the group's rows, plan its commits, commit them in order, threading each row's new etag
+ * to the next commit; on a conflict read again and re-plan (the plan skips what already landed).
+ */
+async function updateGroup(ports: ProjectionPorts, counters: Counters, update: GroupUpdate): Promise<void> {
   const maxRetries = ports.maxConflictRetries ?? 20;
+  const { group } = update;
   for (let attempt = 0; ; attempt++) {
-    const stored = await ports.views.get<T>(key);
-    const write = apply(stored?.value);
-    if (write === undefined) return;
+    const stored = new Map(await ports.views.read(group, update.ids));
+    const more = update.more?.(valuesOf(stored)).filter((id) => !stored.has(id)) ?? [];
+    if (more.length > 0) for (const [id, row] of await ports.views.read(group, more)) stored.set(id, row);
+    const etags = new Map([...stored].map(([id, row]) => [id, row.etag]));
     try {
-      await ports.views.put(write, stored?.etag);
-      counters.writes++;
+      for (const step of update.plan(valuesOf(stored))) {
+        const ops: ViewOp[] = step.puts.map((row) => ({ type: "put", row, etag: etags.get(row.id) }));
+        for (const id of step.deletes) {
+          const etag = etags.get(id);
+          if (etag !== undefined) ops.push({ type: "delete", id, etag });
+        }
+        const written = await ports.views.commit(group, ops);
+        for (const id of step.deletes) etags.delete(id);
+        for (const [id, etag] of written) etags.set(id, etag);
+        counters.writes += ops.length;
+      }
       return;
     } catch (error) {
-      if (!(error instanceof PreconditionFailedError) || attempt >= maxRetries) throw error;
+      if (!(error instanceof ViewWriteConflictError) || attempt >= maxRetries) throw error;
     }
   }
+}
+
+function valuesOf(rows: ReadonlyMap<string, { value: unknown }>): ReadonlyMap<string, unknown> {
+  return new Map([...rows].map(([id, row]) => [id, row.value]));
 }

@@ -1,36 +1,71 @@
 import type { ViewKind } from "./view-keys.js";
 
-export interface StoredView<T> {
+/**
+ * A view is a group of small rows sharing a group key (a customer, a hub-day, an order): a
+ * header and its entries. On Cosmos DB the group key is the partition key, so a group's rows
+ * are written together in one TransactionalBatch.
+ */
+export interface ViewRow {
+  /** Unique within its group. */
+  readonly id: string;
+  readonly kind: ViewKind;
+  readonly value: unknown;
+  /** Headers of a kind are ranked by `top`: higher first, ties by group key. */
+  readonly rank?: number;
+  /** Rows of a group listed by `page`, ascending. */
+  readonly sort?: string;
+}
+
+/** A row of a group as `page` lists it. */
+export interface SortedRow<T> {
+  readonly sort: string;
   readonly value: T;
-  /** Opaque version of the stored document, for conditional writes. */
+}
+
+export interface StoredRow<T> {
+  readonly value: T;
+  /** Opaque version of the stored row, for conditional writes. */
   readonly etag: string;
 }
 
-export interface ViewWrite {
-  readonly key: string;
-  readonly kind: ViewKind;
-  readonly value: unknown;
-  /** Orders documents of a kind for `top`: higher first, ties by key. */
-  readonly rank?: number;
-}
+/** A conditional write: `put` creates (etag undefined: must not exist) or replaces at `etag`; `delete` removes at `etag`. */
+export type ViewOp =
+  | { readonly type: "put"; readonly row: ViewRow; readonly etag: string | undefined }
+  | { readonly type: "delete"; readonly id: string; readonly etag: string };
 
-/** The ViewStore port: documents addressed by key, written only with an etag condition. */
+/** Cosmos DB's TransactionalBatch takes at most 100 operations; both adapters hold to it. */
+export const MAX_OPS_PER_COMMIT = 100;
+
+/** The ViewStore port: rows addressed by (group, id), written only under conditions, a group at a time. */
 export interface ViewStore {
   readonly kind: string;
-  get<T>(key: string): Promise<StoredView<T> | undefined>;
+  /** Point reads in one group; ids not stored are absent from the result. */
+  read<T>(group: string, ids: readonly string[]): Promise<ReadonlyMap<string, StoredRow<T>>>;
   /**
-   * Writes a document if it is still at `etag`, or, with `etag` undefined, only if it does not
-   * exist yet. Throws PreconditionFailedError otherwise. Returns the new etag.
+   * Applies up to MAX_OPS_PER_COMMIT operations to one group, all or none. Throws
+   * ViewWriteConflictError when any condition fails. Returns the new etag of each row put.
    */
-  put(write: ViewWrite, etag: string | undefined): Promise<string>;
-  /** The `limit` documents of a kind with the highest rank, ties by key ascending. */
+  commit(group: string, ops: readonly ViewOp[]): Promise<ReadonlyMap<string, string>>;
+  /** Up to `limit` rows of a group whose `sort` is greater than `after`, ascending by sort. */
+  page<T>(group: string, after: string, limit: number): Promise<readonly SortedRow<T>[]>;
+  /** The `limit` rows of a kind with the highest rank, ties by group key ascending. */
   top<T>(kind: ViewKind, limit: number): Promise<readonly T[]>;
 }
 
-export class PreconditionFailedError extends Error {
-  constructor(readonly key: string) {
-    super(`view document ${key} changed since it was read`);
+/**
+ * A row changed between its read and a conditional write (another projector instance, or a
+ * redelivery racing this one): the writer reads again and re-applies. Not the HTTP If-Match
+ * problem, which concerns event streams.
+ */
+export class ViewWriteConflictError extends Error {
+  constructor(readonly group: string) {
+    super(`view ${group} changed since it was read`);
   }
+}
+
+/** One row, or undefined. */
+export async function readRow<T>(views: ViewStore, group: string, id: string): Promise<StoredRow<T> | undefined> {
+  return (await views.read<T>(group, [id])).get(id);
 }
 
 /** Where the local projector keeps its position in the feed. */

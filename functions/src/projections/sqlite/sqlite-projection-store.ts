@@ -1,0 +1,197 @@
+import type Database from "better-sqlite3";
+import type { RecordedEvent } from "../../eventstore/event-store.js";
+import type { DeadLetter, DeadLetterStore } from "../dead-letters.js";
+import type { ViewKind } from "../view-keys.js";
+import type { CheckpointStore, SortedRow, StoredRow, ViewOp, ViewStore } from "../view-store.js";
+import { openDatabase } from "../../eventstore/sqlite/open-database.js";
+import { MAX_OPS_PER_COMMIT, ViewWriteConflictError } from "../view-store.js";
+
+/** Bumped when the views table changes shape: an older file's views are dropped and rebuilt from the first event. */
+const SCHEMA_VERSION = 2;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS views (
+  grp  TEXT NOT NULL,
+  id   TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  rank INTEGER,
+  sort TEXT,
+  etag INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (grp, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS views_by_rank ON views (kind, rank DESC, grp) WHERE rank IS NOT NULL;
+CREATE INDEX IF NOT EXISTS views_by_sort ON views (grp, sort) WHERE sort IS NOT NULL;
+CREATE TABLE IF NOT EXISTS dead_letters (
+  stream_id TEXT NOT NULL,
+  version   INTEGER NOT NULL,
+  reason    TEXT NOT NULL,
+  failed_at TEXT NOT NULL,
+  event     TEXT NOT NULL,
+  PRIMARY KEY (stream_id, version)
+) STRICT;
+CREATE TABLE IF NOT EXISTS checkpoints (
+  name     TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+) STRICT;
+`;
+
+/**
+ * Everything the local projector keeps, in one SQLite file apart from the events: the views,
+ * the dead letters and its checkpoint, so deleting the file rebuilds the views from the first
+ * event. synchronous=NORMAL is enough here: WAL keeps commits in order, so a crash can only
+ * lose the newest view writes together with the checkpoint that follows them, and the
+ * projector redoes them from the event log.
+ */
+export class SqliteProjectionStore implements ViewStore, DeadLetterStore, CheckpointStore {
+  readonly kind = "sqlite";
+  private readonly db: Database.Database;
+  private readonly statements;
+  private readonly commitAll: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
+  private readonly commitOne: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
+
+  constructor(file: string) {
+    this.db = openDatabase(file, "NORMAL");
+    if ((this.db.pragma("user_version", { simple: true }) as number) < SCHEMA_VERSION) {
+      // Views of an older shape: rebuild them (dead letters are kept; a rebuild adds none twice).
+      this.db.exec("DROP TABLE IF EXISTS views; DROP TABLE IF EXISTS checkpoints;");
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+    this.db.exec(SCHEMA);
+    this.statements = {
+      get: this.db.prepare<[string, string], { etag: number; body: string }>("SELECT etag, body FROM views WHERE grp = ? AND id = ?"),
+      insert: this.db.prepare<[string, string, string, number | null, string | null, string]>(
+        "INSERT OR IGNORE INTO views (grp, id, kind, rank, sort, etag, body) VALUES (?, ?, ?, ?, ?, 1, ?)",
+      ),
+      update: this.db.prepare<[number | null, string | null, string, string, string, number]>(
+        "UPDATE views SET rank = ?, sort = ?, body = ?, etag = etag + 1 WHERE grp = ? AND id = ? AND etag = ?",
+      ),
+      delete: this.db.prepare<[string, string, number]>("DELETE FROM views WHERE grp = ? AND id = ? AND etag = ?"),
+      page: this.db.prepare<[string, string, number], { sort: string; body: string }>(
+        "SELECT sort, body FROM views WHERE grp = ? AND sort IS NOT NULL AND sort > ? ORDER BY sort LIMIT ?",
+      ),
+      top: this.db.prepare<[string, number], { body: string }>("SELECT body FROM views WHERE kind = ? AND rank IS NOT NULL ORDER BY rank DESC, grp LIMIT ?"),
+      addDeadLetter: this.db.prepare<[string, number, string, string, string]>(
+        "INSERT OR IGNORE INTO dead_letters (stream_id, version, reason, failed_at, event) VALUES (?, ?, ?, ?, ?)",
+      ),
+      countDeadLetters: this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM dead_letters"),
+      listDeadLetters: this.db.prepare<[number], { reason: string; failed_at: string; event: string }>(
+        "SELECT reason, failed_at, event FROM dead_letters ORDER BY failed_at, stream_id, version LIMIT ?",
+      ),
+      getCheckpoint: this.db.prepare<[string], { position: number }>("SELECT position FROM checkpoints WHERE name = ?"),
+      setCheckpoint: this.db.prepare<[string, number]>(
+        "INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+      ),
+    };
+    // better-sqlite3 nests this in a savepoint inside the projector's batch transaction: a
+    // failed condition undoes the group's earlier operations, as a Cosmos batch does.
+    this.commitOne = (group: string, ops: readonly ViewOp[]) => {
+      const etags = new Map<string, string>();
+      for (const op of ops) {
+        if (op.type === "delete") {
+          if (this.statements.delete.run(group, op.id, Number(op.etag)).changes === 0) throw new ViewWriteConflictError(group);
+          continue;
+        }
+        const { row } = op;
+        const body = JSON.stringify(row.value);
+        const [rank, sort] = [row.rank ?? null, row.sort ?? null];
+        if (op.etag === undefined) {
+          if (this.statements.insert.run(group, row.id, row.kind, rank, sort, body).changes === 0) throw new ViewWriteConflictError(group);
+          etags.set(row.id, "1");
+        } else {
+          if (this.statements.update.run(rank, sort, body, group, row.id, Number(op.etag)).changes === 0) throw new ViewWriteConflictError(group);
+          etags.set(row.id, String(Number(op.etag) + 1));
+        }
+      }
+      return etags;
+    };
+    // A single statement is atomic by itself: most commits (order summaries) skip the savepoint.
+    this.commitAll = this.db.transaction(this.commitOne);
+  }
+
+  read<T>(group: string, ids: readonly string[]): Promise<ReadonlyMap<string, StoredRow<T>>> {
+    const rows = new Map<string, StoredRow<T>>();
+    for (const id of ids) {
+      const row = this.statements.get.get(group, id);
+      if (row) rows.set(id, { value: JSON.parse(row.body) as T, etag: String(row.etag) });
+    }
+    return Promise.resolve(rows);
+  }
+
+  commit(group: string, ops: readonly ViewOp[]): Promise<ReadonlyMap<string, string>> {
+    if (ops.length > MAX_OPS_PER_COMMIT) return Promise.reject(new Error(`a commit takes at most ${MAX_OPS_PER_COMMIT} operations, not ${ops.length}`));
+    try {
+      return Promise.resolve(ops.length === 1 ? this.commitOne(group, ops) : this.commitAll(group, ops));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  page<T>(group: string, after: string, limit: number): Promise<readonly SortedRow<T>[]> {
+    return Promise.resolve(this.statements.page.all(group, after, limit).map((row) => ({ sort: row.sort, value: JSON.parse(row.body) as T })));
+  }
+
+  top<T>(kind: ViewKind, limit: number): Promise<readonly T[]> {
+    return Promise.resolve(this.statements.top.all(kind, limit).map((row) => JSON.parse(row.body) as T));
+  }
+
+  /** Every view row as stored, by "group id": what rebuild tests compare byte for byte. */
+  dump(): ReadonlyMap<string, string> {
+    const rows = this.db.prepare<[], { grp: string; id: string; body: string }>("SELECT grp, id, body FROM views ORDER BY grp, id").all();
+    return new Map(rows.map((r) => [`${r.grp} ${r.id}`, r.body]));
+  }
+
+  /** The largest stored row in bytes of JSON, and which: what the size-bound tests check. */
+  largestRow(): { group: string; id: string; bytes: number } | undefined {
+    const row = this.db
+      .prepare<[], { grp: string; id: string; bytes: number }>("SELECT grp, id, length(CAST(body AS BLOB)) AS bytes FROM views ORDER BY bytes DESC, grp, id LIMIT 1")
+      .get();
+    return row && { group: row.grp, id: row.id, bytes: row.bytes };
+  }
+
+  add(letter: DeadLetter): Promise<void> {
+    const { event } = letter;
+    this.statements.addDeadLetter.run(event.streamId, event.version, letter.reason, letter.failedAt, JSON.stringify(event));
+    return Promise.resolve();
+  }
+
+  count(): Promise<number> {
+    return Promise.resolve(this.statements.countDeadLetters.get()?.n ?? 0);
+  }
+
+  list(limit: number): Promise<readonly DeadLetter[]> {
+    return Promise.resolve(
+      this.statements.listDeadLetters.all(limit).map((row) => ({ reason: row.reason, failedAt: row.failed_at, event: JSON.parse(row.event) as RecordedEvent })),
+    );
+  }
+
+  getCheckpoint(name: string): Promise<number> {
+    return Promise.resolve(this.statements.getCheckpoint.get(name)?.position ?? 0);
+  }
+
+  setCheckpoint(name: string, position: number): Promise<void> {
+    this.statements.setCheckpoint.run(name, position);
+    return Promise.resolve();
+  }
+
+  /**
+   * Runs a projector batch in one transaction: its view writes, dead letters and checkpoint
+   * commit together, once. Give the projector its own SqliteProjectionStore (connection):
+   * readers on another connection then see only whole batches.
+   */
+  async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await work();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,31 @@
+import type { ViewRow } from "./view-store.js";
+
+/** One atomic commit of a group: rows to put (the header first), rows to delete where they exist. */
+export interface GroupStep {
+  readonly puts: readonly ViewRow[];
+  readonly deletes: readonly string[];
+}
+
+/**
+ * How a batch's order changes land in one view group: which rows to read, then the commits
+ * that bring them up to date. Pure: the engine does the reading, writing and retrying.
+ */
+export interface GroupUpdate {
+  readonly group: string;
+  /** Rows to read first: the header and the entries of the changed orders. */
+  readonly ids: readonly string[];
+  /** Further rows to read once those are known (the article totals a stored entry counts in). */
+  more?(stored: ReadonlyMap<string, unknown>): readonly string[];
+  /**
+   * The commits, in order, each at most MAX_OPS_PER_COMMIT operations and each leaving the
+   * group consistent (its header agrees with its entries). Empty when nothing changes.
+   */
+  plan(stored: ReadonlyMap<string, unknown>): readonly GroupStep[];
+}
+
+/** Consecutive runs of at most `size` items. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
