@@ -43,6 +43,10 @@ export interface StackConfig {
   readonly owner: string;
   /** `deployCode`: build and deploy the functions bundle in `pulumi up`; default true. */
   readonly deployCode: boolean;
+  /** `viewsGeneration`: the newest generation of the views; raise it by one to rebuild them (ADR 11). Default 1. */
+  readonly viewsGeneration: number;
+  /** `viewsRetireBelow`: generations below this one are removed; default 1 (none). At most viewsGeneration. */
+  readonly viewsRetireBelow: number;
 }
 
 export class StackConfigError extends Error {}
@@ -74,6 +78,8 @@ const KEYS = [
   "protectData",
   "owner",
   "deployCode",
+  "viewsGeneration",
+  "viewsRetireBelow",
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -111,6 +117,8 @@ const FIELDS = {
   protectData: bool(false),
   owner: optional(z.string().min(1, "must not be empty")),
   deployCode: bool(true),
+  viewsGeneration: wholeNumber(1, 1000, 1),
+  viewsRetireBelow: wholeNumber(1, 1000, 1),
 } satisfies Record<Key, z.ZodType>;
 type Parsed = { [K in Key]: z.output<(typeof FIELDS)[K]> };
 
@@ -119,6 +127,9 @@ function crossFieldProblems(c: Parsed, project: string): string[] {
   const problems: string[] = [];
   if (c.cosmosThroughput === "serverless" && c.cosmosSecondaryLocation !== undefined) {
     problems.push(`${project}:cosmosSecondaryLocation needs cosmosThroughput autoscale: serverless accounts have one region`);
+  }
+  if (c.viewsRetireBelow > c.viewsGeneration) {
+    problems.push(`${project}:viewsRetireBelow must be at most viewsGeneration (${c.viewsGeneration}): the newest generation serves reads; got '${c.viewsRetireBelow}'`);
   }
   const memory = c.functionInstanceMemoryMB * c.functionMaximumInstances;
   if (memory > c.flexMemoryQuotaMB) {

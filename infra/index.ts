@@ -11,11 +11,15 @@ import { EventStoreDatabase } from "./components/event-store-database.js";
 import { FunctionsApp } from "./components/functions-app.js";
 import { FunctionsCode } from "./components/functions-code.js";
 import { Monitoring } from "./components/monitoring.js";
+import { ViewGenerations } from "./components/view-generations.js";
+import { guardViewGenerations } from "./view-generations-guard.js";
 import { readStackConfig, tagsOf } from "./config.js";
 import { readDeploymentConfig } from "./deployment/deployment-config.js";
 import { defaultFunctionKey } from "./deployment/host-keys.js";
 
 const config = readStackConfig();
+const viewGenerationSpan = { oldest: config.viewsRetireBelow, newest: config.viewsGeneration };
+await guardViewGenerations(viewGenerationSpan);
 const tags = tagsOf(config);
 // Stack names may hold capitals or underscores (an attendee's name); Azure names may not.
 const name = `es-${config.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 16)}`;
@@ -25,6 +29,13 @@ const resourceGroupName = group.name;
 
 const monitoring = new Monitoring(`${name}-mon`, { resourceGroupName, config, tags });
 const database = new EventStoreDatabase(`${name}-db`, { resourceGroupName, config, tags });
+const views = new ViewGenerations(`${name}-views`, {
+  resourceGroupName,
+  accountName: database.account.name,
+  databaseName: database.database.name,
+  tags,
+  ...viewGenerationSpan,
+});
 const functions = new FunctionsApp(`${name}-fn`, {
   resourceGroupName,
   config,
@@ -32,6 +43,7 @@ const functions = new FunctionsApp(`${name}-fn`, {
   cosmosEndpoint: database.endpoint,
   databaseName: database.databaseName,
   appInsightsConnectionString: monitoring.appInsights.connectionString,
+  viewsGenerations: views.appSetting,
 });
 const access = new Access(`${name}-access`, {
   resourceGroupName,
@@ -84,3 +96,5 @@ export const functionAppName = functions.app.name;
 export const workbookUrl = alerting.workbookUrl;
 /** Checks the deployment end to end with the URL and key above (scripts/smoke.ts). */
 export const smokeCommand = pulumi.output(`npm run smoke -- --stack ${pulumi.getStack()}`);
+/** Read back by the next up (view-generations-guard.ts). */
+export const viewGenerations = pulumi.output(viewGenerationSpan);

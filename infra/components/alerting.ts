@@ -19,7 +19,10 @@ const BATCH_LINES = `traces | where message startswith "ProjectionBatch"`;
 
 /** The HTTP functions that append events: their successful requests are appends. */
 export const APPEND_FUNCTIONS = ["appendEvents", "placeOrder", "acceptOrder", "updateOrderArticles", "startPicking", "dispatchOrder", "deliverOrder", "cancelOrder"] as const;
-/** The change-feed projector's function name (functions/src/azure/app.ts). */
+/**
+ * The change-feed projectors' function names start so: `projectViews`, then `projectViewsG2`, ...
+ * for later generations of the views (functions/src/generations/view-generations.ts).
+ */
 export const PROJECTOR_FUNCTION = "projectViews";
 const appendNames = APPEND_FUNCTIONS.map((n) => `"${n}"`).join(", ");
 
@@ -43,13 +46,14 @@ export const ALERT_QUERIES = {
   projectionLag: `customMetrics | where name == "${PROJECTION_LAG_METRIC}" | summarize maxLagMs = max(value)`,
   deadLetters: `${BATCH_LINES} | extend dead = toint(extract(@"deadLettered=(\\d+)", 1, message)) | summarize deadLettered = sum(dead)`,
   /**
-   * Appends succeeded in the window but no projector invocation did: the projector is stuck in
+   * Appends succeeded in the window but no projector invocation did (any generation's: names
+   * matched with the `startswith` string operator, learn.microsoft.com/kusto/query/startswith-operator): the projector is stuck in
    * its unbounded retry (a failed invocation is redelivered, so it never reports a batch) or not
    * running at all. 1 when stalled, else 0.
    */
   projectorStalled:
-    `requests | where name in (${appendNames}, "${PROJECTOR_FUNCTION}") ` +
-    `| summarize appends = countif(success == true and name != "${PROJECTOR_FUNCTION}"), projected = countif(success == true and name == "${PROJECTOR_FUNCTION}") ` +
+    `requests | where name in (${appendNames}) or name startswith "${PROJECTOR_FUNCTION}" ` +
+    `| summarize appends = countif(success == true and not(name startswith "${PROJECTOR_FUNCTION}")), projected = countif(success == true and name startswith "${PROJECTOR_FUNCTION}") ` +
     `| extend stalled = iff(appends > 0 and projected == 0, 1, 0)`,
   /**
    * Percent of Cosmos DB requests throttled (429). Cosmos DB's guidance: "if you see between 1-5%

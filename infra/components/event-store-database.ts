@@ -1,7 +1,7 @@
 import * as cosmosdb from "@pulumi/azure-native/cosmosdb/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config.js";
-import { CONTAINERS, indexingPolicyOf } from "../../functions/src/eventstore/cosmos/container-definitions.js";
+import { CONTAINERS, indexingPolicyOf, type ContainerDefinition } from "../../functions/src/eventstore/cosmos/container-definitions.js";
 
 export interface EventStoreDatabaseArgs {
   readonly resourceGroupName: pulumi.Input<string>;
@@ -10,6 +10,37 @@ export interface EventStoreDatabaseArgs {
 }
 
 export const DATABASE_NAME = "eventstore";
+
+type EventStoreContainer = Exclude<keyof typeof CONTAINERS, "views">;
+
+/** Where a container goes: the account and database, and the tags. */
+export interface ContainerPlace {
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly accountName: pulumi.Input<string>;
+  readonly databaseName: pulumi.Input<string>;
+  readonly tags: Record<string, string>;
+}
+
+/** A SQL container from its definition: partition key, indexing and unique keys. */
+export function cosmosContainer(name: string, definition: ContainerDefinition, place: ContainerPlace, options: pulumi.CustomResourceOptions): cosmosdb.SqlResourceSqlContainer {
+  return new cosmosdb.SqlResourceSqlContainer(
+    name,
+    {
+      resourceGroupName: place.resourceGroupName,
+      accountName: place.accountName,
+      databaseName: place.databaseName,
+      containerName: definition.id,
+      resource: {
+        id: definition.id,
+        partitionKey: { paths: [definition.partitionKeyPath], kind: "Hash", version: 2 },
+        indexingPolicy: indexingPolicyOf(definition),
+        ...(definition.uniqueKeyPaths.length > 0 ? { uniqueKeyPolicy: { uniqueKeys: [{ paths: [...definition.uniqueKeyPaths] }] } } : {}),
+      },
+      tags: place.tags,
+    },
+    options,
+  );
+}
 
 /**
  * The Cosmos DB account, database and containers of the event store. Local (key) auth is off,
@@ -28,7 +59,7 @@ export const DATABASE_NAME = "eventstore";
 export class EventStoreDatabase extends pulumi.ComponentResource {
   readonly account: cosmosdb.DatabaseAccount;
   readonly database: cosmosdb.SqlResourceSqlDatabase;
-  readonly containers: Record<keyof typeof CONTAINERS, cosmosdb.SqlResourceSqlContainer>;
+  readonly containers: Record<EventStoreContainer, cosmosdb.SqlResourceSqlContainer>;
   readonly endpoint: pulumi.Output<string>;
   readonly databaseName = DATABASE_NAME;
 
@@ -73,28 +104,11 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
       data,
     );
 
-    const container = (key: keyof typeof CONTAINERS) => {
-      const definition = CONTAINERS[key];
-      return new cosmosdb.SqlResourceSqlContainer(
-        `${name}-${definition.id}`,
-        {
-          resourceGroupName,
-          accountName: this.account.name,
-          databaseName: this.database.name,
-          containerName: definition.id,
-          resource: {
-            id: definition.id,
-            partitionKey: { paths: [definition.partitionKeyPath], kind: "Hash", version: 2 },
-            indexingPolicy: indexingPolicyOf(definition),
-            ...(definition.uniqueKeyPaths.length > 0 ? { uniqueKeyPolicy: { uniqueKeys: [{ paths: [...definition.uniqueKeyPaths] }] } } : {}),
-          },
-          tags,
-        },
-        // The events are the source of truth; every other container is derived from them.
-        key === "events" ? data : { parent: this },
-      );
-    };
-    this.containers = { events: container("events"), views: container("views"), deadLetters: container("deadLetters"), leases: container("leases") };
+    const place = { resourceGroupName, accountName: this.account.name, databaseName: this.database.name, tags };
+    // The events are the source of truth; every other container is derived from them.
+    const container = (key: EventStoreContainer) => cosmosContainer(`${name}-${CONTAINERS[key].id}`, CONTAINERS[key], place, key === "events" ? data : { parent: this });
+    // The views containers, one per generation, are the ViewGenerations component's.
+    this.containers = { events: container("events"), deadLetters: container("deadLetters"), leases: container("leases") };
     this.endpoint = this.account.documentEndpoint;
     this.registerOutputs({ accountName: this.account.name, endpoint: this.endpoint, databaseName: DATABASE_NAME });
   }

@@ -12,6 +12,8 @@ export interface FunctionsAppArgs {
   readonly cosmosEndpoint: pulumi.Input<string>;
   readonly databaseName: string;
   readonly appInsightsConnectionString: pulumi.Input<string>;
+  /** The live generations of the views, oldest first, e.g. "1,2" (ViewGenerations.appSetting). */
+  readonly viewsGenerations: string;
 }
 
 export const DEPLOYMENT_CONTAINER = "app-package";
@@ -96,6 +98,9 @@ export class FunctionsApp extends pulumi.ComponentResource {
       { name: "COSMOS__credential", value: "managedidentity" },
       { name: "COSMOS__clientId", value: clientId },
       { name: "COSMOS_DATABASE", value: args.databaseName },
+      // Read by the app at start; a change restarts it, which registers one projector per
+      // generation (https://learn.microsoft.com/azure/azure-functions/functions-app-settings).
+      { name: "VIEWS_GENERATIONS", value: args.viewsGenerations },
       // An address, not a credential: local auth is off, so ingestion needs the identity below.
       { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: args.appInsightsConnectionString },
       { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: pulumi.interpolate`Authorization=AAD;ClientId=${clientId}` },

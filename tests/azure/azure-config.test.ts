@@ -11,7 +11,15 @@ describe("app settings", () => {
       cosmosClientId: "abc",
       databaseName: "eventstore",
       requestTimeoutMs: 5000,
+      viewsGenerations: [1],
     });
+  });
+
+  it("reads the live generations of the views, oldest first", () => {
+    const base = { COSMOS__accountEndpoint: "https://acct.documents.azure.com:443/" };
+    expect(readAzureConfig({ ...base, VIEWS_GENERATIONS: "1,2" }).viewsGenerations).toEqual([1, 2]);
+    expect(readAzureConfig({ ...base, VIEWS_GENERATIONS: "3" }).viewsGenerations).toEqual([3]);
+    for (const bad of ["0", "2,1", "1,1", "x", "", "1.5"]) expect(() => readAzureConfig({ ...base, VIEWS_GENERATIONS: bad }), bad).toThrow(`VIEWS_GENERATIONS must list generations (whole numbers from 1) in ascending order, e.g. "1,2"; got '${bad}'`);
   });
 
   it("names every missing or forbidden setting in one clear error", () => {
@@ -19,7 +27,8 @@ describe("app settings", () => {
     expect(read).toThrow(ConfigError);
     expect(read).toThrow(/COSMOS__accountEndpoint is not set/);
     expect(read).toThrow(/COSMOS is set: keys and connection strings are not accepted/);
-    expect(read).toThrow(/COSMOS_REQUEST_TIMEOUT_MS must be milliseconds/);
+    expect(read).toThrow(/COSMOS_REQUEST_TIMEOUT_MS must be milliseconds \(100-999999\), got 'soon'/);
+    expect(() => readAzureConfig({ COSMOS__accountEndpoint: "ftp://x", COSMOS_KEY: "k" })).toThrow(/COSMOS__accountEndpoint must be an http\(s\) URL, got 'ftp:\/\/x'[\s\S]*COSMOS_KEY is set/);
   });
 });
 

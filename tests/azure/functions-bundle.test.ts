@@ -10,7 +10,8 @@ import type { BuildResult } from "../../scripts/build-functions.js";
 import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import type { EmulatedWorker } from "../support/emulated-functions-worker.js";
 import { BUNDLE_BUDGET_BYTES, buildFunctions } from "../../scripts/build-functions.js";
-import { startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
+import { createContainer, startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
+import { viewsContainerOf } from "../../functions/src/generations/view-generations.js";
 import { loadUnderEmulatedWorker } from "../support/emulated-functions-worker.js";
 import { requestedData } from "../support/orders.js";
 
@@ -33,6 +34,9 @@ beforeAll(async () => {
   cosmos = await startCosmosTestEndpoint({ tls: true, local: true });
   const { database } = await cosmos.createDatabase();
   databaseId = database.id;
+  // Two live generations of the views, as during a rebuild: generation 2 beside generation 1.
+  await createContainer(database, viewsContainerOf(1));
+  await createContainer(database, viewsContainerOf(2));
   // A stand-in for the Functions host's managed identity endpoint.
   identity = createServer((request, response) => {
     tokenRequests.push({ url: request.url ?? "", header: request.headers["x-identity-header"] as string | undefined });
@@ -47,6 +51,7 @@ beforeAll(async () => {
     COSMOS_DATABASE: databaseId,
     IDENTITY_ENDPOINT: `http://127.0.0.1:${(identity.address() as AddressInfo).port}/msi/token`,
     IDENTITY_HEADER: "identity-secret",
+    VIEWS_GENERATIONS: "1,2",
   });
   worker = loadUnderEmulatedWorker(join(built.folder, "main.js"));
 });
@@ -160,7 +165,7 @@ describe("the Functions bundle", () => {
   });
 
   it("registers every HTTP route with its method, auth level and an http output", () => {
-    expect([...worker.functions.keys()].sort()).toEqual([...EXPECTED_ROUTES.map(([name]) => name), "projectViews"].sort());
+    expect([...worker.functions.keys()].sort()).toEqual([...EXPECTED_ROUTES.map(([name]) => name), "projectViews", "projectViewsG2"].sort());
     for (const [name, method, route] of EXPECTED_ROUTES) {
       const [, trigger] = triggerOf(name);
       expect(trigger, name).toMatchObject({ type: "httpTrigger", direction: "in", route, methods: [method], authLevel: ANONYMOUS.has(name) ? "anonymous" : "function" });
@@ -169,8 +174,11 @@ describe("the Functions bundle", () => {
     }
   });
 
-  it("registers the change-feed projector with leases, no container creation, a short poll and an unlimited retry", () => {
-    const [, trigger] = triggerOf("projectViews");
+  it.each([
+    ["projectViews", "views-g1-"],
+    ["projectViewsG2", "views-g2-"],
+  ])("registers the change-feed projector %s with its own lease prefix, no container creation, a short poll and an unlimited retry", (name, leaseContainerPrefix) => {
+    const [, trigger] = triggerOf(name);
     expect(trigger).toMatchObject({
       type: "cosmosDBTrigger",
       direction: "in",
@@ -178,13 +186,13 @@ describe("the Functions bundle", () => {
       databaseName: databaseId,
       containerName: "events",
       leaseContainerName: "leases",
-      leaseContainerPrefix: "views-",
+      leaseContainerPrefix,
       createLeaseContainerIfNotExists: false,
       startFromBeginning: true,
     });
     expect(trigger.feedPollDelay).toBeLessThanOrEqual(500);
     expect(trigger.maxItemsPerInvocation).toBeGreaterThan(0);
-    expect(worker.functions.get("projectViews")?.metadata.retryOptions).toMatchObject({ retryStrategy: "exponentialBackoff", maxRetryCount: -1 });
+    expect(worker.functions.get(name)?.metadata.retryOptions).toMatchObject({ retryStrategy: "exponentialBackoff", maxRetryCount: -1 });
   });
 
   it("appends through the HTTP function with a managed identity token, projects through the trigger, serves the view", async () => {
@@ -216,6 +224,27 @@ describe("the Functions bundle", () => {
     const health = await invokeHttp("health", "GET", "http://localhost/api/health", {});
     expect(health.body).toMatchObject({ store: "cosmos", views: "cosmos", deadLetters: 0 });
     expect(health.body.projection.lagMs).toBeGreaterThanOrEqual(0);
+    // Generation 2 has projected nothing yet: generation 1 serves.
+    expect(health.body.projection).toMatchObject({ servingGeneration: 1, generations: [{ generation: 1, serving: true }, { generation: 2, serving: false, position: null }] });
+    const g2 = cosmos.client.database(databaseId).container("views-g2");
+    expect((await g2.item("header", `order:${orderNumber}`).read()).statusCode).toBe(404);
+  });
+
+  it("builds generation 2 through its own trigger, then switches reads to it once it has caught up, for good", async () => {
+    const { resources } = await cosmos.client.database(databaseId).container("events").items.query({ query: "SELECT * FROM c" }).fetchAll();
+    const [projector] = triggerOf("projectViewsG2");
+    await worker.invoke("projectViewsG2", [{ name: projector, data: { json: JSON.stringify(resources) } }]);
+    const health = await invokeHttp("health", "GET", "http://localhost/api/health", {});
+    expect(health.body.projection).toMatchObject({ servingGeneration: 2, generations: [{ generation: 1, serving: false }, { generation: 2, serving: true }] });
+    expect(health.body.projection.generations[1].position).toBe(health.body.projection.generations[0].position);
+    // The switch is recorded in generation 2's container, for every instance to see.
+    const g2 = cosmos.client.database(databaseId).container("views-g2");
+    expect((await g2.item("header", "status:serving").read()).resource).toMatchObject({ kind: "status", view: { since: expect.any(String) } });
+    // Reads now come from generation 2: with the order gone from generation 1, it is still served.
+    await cosmos.client.database(databaseId).container("views-g1").item("header", "order:bundle-1").delete();
+    const view = await invokeHttp("getOrderView", "GET", "http://localhost/api/views/orders/bundle-1", { orderNumber: "bundle-1" });
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ orderNumber: "bundle-1", status: "ACCEPTED", version: 2 });
   });
 
   it("serves the OpenAPI document with one operation per registered HTTP function, and none other", async () => {

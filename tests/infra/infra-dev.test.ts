@@ -55,14 +55,14 @@ describe("the dev stack under mocks", () => {
 
   it("creates the containers with their partition keys and the lean indexing of ADR 6", () => {
     const containers = new Map(run.ofType("azure-native:cosmosdb:SqlResourceSqlContainer").map((c) => [c.inputs.containerName as string, c.inputs.resource]));
-    expect([...containers.keys()].sort()).toEqual(["deadletters", "events", "leases", "views"]);
+    expect([...containers.keys()].sort()).toEqual(["deadletters", "events", "leases", "views-g1"]);
     expect(containers.get("events")).toMatchObject({
       partitionKey: { paths: ["/streamId"], kind: "Hash" },
       indexingPolicy: { includedPaths: [{ path: "/version/?" }, { path: "/eventId/?" }], excludedPaths: [{ path: "/*" }] },
       uniqueKeyPolicy: { uniqueKeys: [{ paths: ["/eventId"] }] },
     });
     expect(containers.get("leases")).toMatchObject({ partitionKey: { paths: ["/id"] } });
-    expect(containers.get("views")).toMatchObject({
+    expect(containers.get("views-g1")).toMatchObject({
       partitionKey: { paths: ["/groupKey"] },
       indexingPolicy: {
         includedPaths: [{ path: "/kind/?" }, { path: "/rank/?" }, { path: "/sort/?" }, { path: "/groupKey/?" }],

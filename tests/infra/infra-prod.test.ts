@@ -46,7 +46,7 @@ describe("the prod example stack under mocks", () => {
     expect(run.one("azure-native:cosmosdb:SqlResourceSqlDatabase").protect).toBe(true);
     const containers = byName("azure-native:cosmosdb:SqlResourceSqlContainer");
     expect(containers.get("events")?.protect).toBe(true);
-    for (const derived of ["views", "leases", "deadletters"]) expect(containers.get(derived)?.protect, derived).toBe(false);
+    for (const derived of ["views-g1", "leases", "deadletters"]) expect(containers.get(derived)?.protect, derived).toBe(false);
     const protectedTypes = run.resources.filter((r) => r.protect).map((r) => r.type);
     expect(protectedTypes.sort()).toEqual(["azure-native:cosmosdb:DatabaseAccount", "azure-native:cosmosdb:SqlResourceSqlContainer", "azure-native:cosmosdb:SqlResourceSqlDatabase"]);
   });

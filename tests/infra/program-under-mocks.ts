@@ -51,6 +51,9 @@ function computed(type: string, name: string): Record<string, unknown> {
       return { primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } };
     case "azure-native:web:WebApp":
       return { defaultHostName: `${name}.azurewebsites.net`, hostNameSslStates: [{ name: `${name}.azurewebsites.net`, hostType: "Standard" }, { name: `${name}.scm.azurewebsites.net`, hostType: "Repository" }] };
+    case "pulumi:pulumi:StackReference":
+      // The stack reading its own last outputs: none, as on a stack's first up.
+      return { outputs: {} };
     case "azure-native:applicationinsights:Component":
       return { connectionString: `InstrumentationKey=ikey-of-${name};IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/` };
     default:

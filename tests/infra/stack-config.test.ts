@@ -36,6 +36,8 @@ describe("stack config", () => {
       protectData: false,
       owner: "alice",
       deployCode: true,
+      viewsGeneration: 1,
+      viewsRetireBelow: 1,
     });
   });
 

@@ -11,6 +11,19 @@ export interface ProjectionHealth {
   readonly lagMs: number | null;
   /** Append-to-projected lag percentiles over recent events, where the runtime measures them. */
   readonly recentLag?: { readonly count: number; readonly p50Ms: number | null; readonly p99Ms: number | null };
+  /** The generation of the views that serves reads; the fields above describe its projector. */
+  readonly servingGeneration?: number;
+  /** Every live generation of the views, oldest first, while one is being rebuilt and after. */
+  readonly generations?: readonly GenerationHealth[];
+}
+
+/** One generation of the views, as /api/health reports it. */
+export interface GenerationHealth {
+  readonly generation: number;
+  readonly position: number | string | null;
+  readonly lagEvents: number | null;
+  readonly lagMs: number | null;
+  readonly serving: boolean;
 }
 
 /** Everything the handlers need; each runtime (local server, Azure) builds one. */

@@ -23,13 +23,13 @@ async function main(): Promise<void> {
     rmSync(config.dataDir, { recursive: true, force: true });
     log(`reset: removed ${config.dataDir}`);
   }
-  const app = await startLocalApp({ dataDir: config.dataDir, port: config.port, log });
+  const app = await startLocalApp({ dataDir: config.dataDir, port: config.port, log, rebuildViews: config.rebuildViews });
   console.log(`Event store API on http://127.0.0.1:${app.port}/api (data in ${config.dataDir}); Ctrl+C stops.`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: finishing requests in flight, stopping the projector, closing the store`);
+    log(`${signal}: finishing requests in flight, stopping the projectors, closing the store`);
     app.close().then(
       () => {
         process.exit(0);

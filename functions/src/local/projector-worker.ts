@@ -1,25 +1,26 @@
 /**
- * The local projector in a worker thread, beside the HTTP API rather than on its event loop:
+ * A local projector in a worker thread, beside the HTTP API rather than on its event loop:
  * rewriting view documents then never delays a request. It has its own connections to both
  * files; the API tells it about appends, and it reports its position and lag after each batch.
  */
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EventFeed } from "../eventstore/event-store.js";
-import type { FromProjector, ToProjector } from "./projector-messages.js";
+import type { FromProjector, ProjectorWorkerData, ToProjector } from "./projector-messages.js";
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
 import { LocalProjector } from "../projections/local-projector.js";
 import { SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
 
 const port = parentPort;
 if (port === null) throw new Error("projector-worker runs only as a worker thread");
-const { dataDir } = workerData as { dataDir: string };
+// Each generation of the views has its own file, with its own checkpoint and dead letters.
+const { dataDir, viewsFile } = workerData as ProjectorWorkerData;
 const post = (message: FromProjector) => {
   port.postMessage(message);
 };
 
 const events = new SqliteEventStore({ file: join(dataDir, "events.db") });
-const views = new SqliteProjectionStore(join(dataDir, "views.db"));
+const views = new SqliteProjectionStore(join(dataDir, viewsFile));
 const appendListeners = new Set<() => void>();
 // Appends happen on the API's connection: its "appended" messages wake the projector.
 const feed: EventFeed = {
@@ -53,7 +54,7 @@ port.on("message", (message: ToProjector) => {
   void projector.stop().then(async () => {
     await events.close();
     views.close();
-    post({ kind: "stopped" });
+    // Closing the port ends the thread; the API waits for its exit.
     port.close();
   });
 });

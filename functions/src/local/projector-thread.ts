@@ -1,0 +1,62 @@
+import { Worker } from "node:worker_threads";
+import type { FromProjector, ProjectorWorkerData, RecentLag, ToProjector } from "./projector-messages.js";
+
+/** The API's handle on one projector worker thread (projector-worker.ts). */
+export interface ProjectorThread {
+  /** Settles when the worker has opened its files and started following the feed. */
+  readonly ready: Promise<void>;
+  post(message: ToProjector): void;
+  recentLag(): RecentLag;
+  /** Asks the worker to stop at a batch boundary and waits until it has closed its files. */
+  stop(): Promise<void>;
+}
+
+export interface ProjectorThreadOptions extends ProjectorWorkerData {
+  readonly log: (message: string, error?: unknown) => void;
+  /** Called after each batch the worker has committed, with the position it reached. */
+  readonly onBatch?: (position: number) => void;
+}
+
+export function startProjectorThread(options: ProjectorThreadOptions): ProjectorThread {
+  const { log, onBatch, ...workerData } = options;
+  // The worker runs TypeScript like the rest of the app: through tsx, whatever started us.
+  const worker = new Worker(new URL("./projector-worker.ts", import.meta.url), { workerData: workerData satisfies ProjectorWorkerData, execArgv: ["--import", "tsx"] });
+  let recentLag: RecentLag = { count: 0, p50Ms: null, p99Ms: null };
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    worker.once("exit", (code) => {
+      exited = true;
+      if (code !== 0) log(`the projector worker of ${workerData.viewsFile} exited with code ${code}`);
+      resolve();
+    });
+  });
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    worker.once("error", reject);
+    void exit.then(() => {
+      reject(new Error("the projector worker exited before it started"));
+    });
+  });
+  worker.on("message", (message: FromProjector) => {
+    if (message.kind === "started") started();
+    else if (message.kind === "batch") {
+      recentLag = message.recentLag;
+      onBatch?.(message.position);
+    } else log(`projection into ${workerData.viewsFile} failed; retrying in ${message.retryInMs} ms: ${message.message}`);
+  });
+  worker.on("error", (error) => {
+    log("the projector worker failed", error);
+  });
+  return {
+    ready,
+    post(message) {
+      if (!exited) worker.postMessage(message);
+    },
+    recentLag: () => recentLag,
+    async stop() {
+      if (!exited) worker.postMessage({ kind: "stop" } satisfies ToProjector);
+      await exit;
+    },
+  };
+}
