@@ -1,6 +1,7 @@
 /**
- * The project's security and resource baseline as pure checks over a resource's inputs, so the
- * policy pack and its tests share one definition. Each returns its violations.
+ * The project's security and resource baseline (docs/architecture.md, "Azure baseline") as pure
+ * checks over a resource's inputs, so the policy pack and its tests share one definition. Each
+ * returns its violations.
  */
 import { REQUIRED_TAGS } from "../infra/config.js";
 import { flexRejectionsIn } from "./flex-consumption-rules.js";

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { promisify } from "node:util";
+import yauzl from "yauzl";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -78,9 +80,47 @@ const EXPECTED_ROUTES: [string, string, string][] = [
   ["readFeed", "GET", "feed"],
   ["health", "GET", "health"],
   ["dashboard", "GET", "dashboard"],
+  ["openApi", "GET", "openapi.json"],
 ];
-/** Probes and the dashboard page (whose data calls carry the key) need none. */
-const ANONYMOUS = new Set(["health", "dashboard"]);
+/** Probes, the API description and the dashboard page (whose data calls carry the key) need none. */
+const ANONYMOUS = new Set(["health", "openApi", "dashboard"]);
+
+interface ZipEntryRead {
+  readonly name: string;
+  /** Unix mode from the central directory's external attributes. */
+  readonly mode: number;
+  readonly madeByUnix: boolean;
+  readonly data: Buffer;
+}
+
+/** Reads every entry of a zip with yauzl, which checks each entry's CRC-32 and sizes as it inflates. */
+async function readZip(file: string): Promise<ZipEntryRead[]> {
+  const zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(file, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true });
+  const entries: ZipEntryRead[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on("error", reject);
+    zip.on("end", () => {
+      resolve();
+    });
+    zip.on("entry", (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("error", reject);
+        stream.on("end", () => {
+          entries.push({ name: entry.fileName, mode: entry.externalFileAttributes >>> 16, madeByUnix: entry.versionMadeBy >> 8 === 3, data: Buffer.concat(chunks) });
+          zip.readEntry();
+        });
+      });
+    });
+    zip.readEntry();
+  });
+  return entries;
+}
 
 function triggerOf(name: string): [string, Record<string, unknown>] {
   const bindings = worker.functions.get(name)?.metadata.bindings ?? {};
@@ -114,6 +154,17 @@ describe("the Functions bundle", () => {
     expect(JSON.parse(readFileSync(join(built.folder, "host.json"), "utf8"))).toMatchObject({ version: "2.0", extensionBundle: { id: "Microsoft.Azure.Functions.ExtensionBundle", version: "[4.*, 5.0.0)" } });
     const again = await buildFunctions(mkdtempSync(join(tmpdir(), "es-bundle-again-")));
     expect(again.sha256).toBe(built.sha256);
+  });
+
+  it("zips exactly the app folder's files, sorted, as regular rw-r--r-- files with their content", async () => {
+    const entries = await readZip(built.zip);
+    expect(entries.map((e) => e.name)).toEqual(["host.json", "main.js", "main.js.LEGAL.txt", "package.json"]);
+    for (const entry of entries) {
+      expect(entry.madeByUnix, entry.name).toBe(true);
+      expect(entry.mode, entry.name).toBe(0o100644);
+      expect(entry.data.equals(readFileSync(join(built.folder, entry.name))), entry.name).toBe(true);
+    }
+    expect(entries.find((e) => e.name === "main.js")?.data.length).toBe(built.bundleBytes);
   });
 
   it("registers every HTTP route with its method, auth level and an http output", () => {
@@ -209,5 +260,18 @@ describe("the Functions bundle", () => {
     const view = await invokeHttp("getOrderView", "GET", "http://localhost/api/views/orders/bundle-1", { orderNumber: "bundle-1" });
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ orderNumber: "bundle-1", status: "ACCEPTED", version: 2 });
+  });
+
+  it("serves the OpenAPI document with one operation per registered HTTP function, and none other", async () => {
+    const served = await invokeHttp("openApi", "GET", "http://localhost/api/openapi.json", {});
+    expect(served.status).toBe(200);
+    const documented = Object.entries(served.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, byMethod]) =>
+      Object.entries(byMethod).map(([method, operation]) => `${operation.operationId} ${method.toUpperCase()} ${path}`),
+    );
+    const registered = [...worker.functions.keys()].flatMap((name) => {
+      const [, trigger] = triggerOf(name);
+      return trigger.type === "httpTrigger" ? [`${name} ${String((trigger.methods as string[])[0])} /api/${String(trigger.route)}`] : [];
+    });
+    expect(documented.sort()).toEqual(registered.sort());
   });
 });

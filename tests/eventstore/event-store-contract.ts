@@ -30,7 +30,7 @@ export function newEvents(count: number): NewEvent[] {
   return Array.from({ length: count }, (_, n) => newEvent("Noted", { n }));
 }
 
-/** The EventStore port's contract (the guarantees listed in the README), run once per adapter. */
+/** The EventStore port's contract (docs/guarantees.md, "The event store"), run once per adapter. */
 export function eventStoreContract(name: string, options: EventStoreContractOptions): void {
   describe(`EventStore contract: ${name}`, () => {
     const opened: StoreUnderTest[] = [];

@@ -52,7 +52,8 @@ const genericDataSchema = z
   .record(z.string(), z.unknown())
   .check(z.refine((data) => depthWithin(data, MAX_DATA_DEPTH), `data nests at most ${MAX_DATA_DEPTH} levels`));
 
-const appendRequestSchema = z.strictObject({
+/** Body of POST /api/streams/{streamId}/events; each event's data is checked by its stream and type afterwards. */
+export const appendRequestSchema = z.strictObject({
   expectedVersion: z._default(z.union([z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)), z.enum(["any", "no_stream", "stream_exists"])]), "any"),
   events: z.array(
     z.strictObject({

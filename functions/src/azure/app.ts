@@ -4,7 +4,6 @@
  * server runs.
  */
 import { app } from "@azure/functions";
-import { dashboardRoute } from "../dashboard/dashboard-route.js";
 import { createRoutes } from "../handlers/routes.js";
 import { readAzureConfig } from "./azure-config.js";
 import { createAzureDependencies } from "./azure-dependencies.js";
@@ -15,8 +14,7 @@ import { leasePrefixOf, projectorFunctionName } from "../generations/view-genera
 const config = readAzureConfig(process.env);
 const dependencies = createAzureDependencies(config);
 
-// The dashboard page is a route of its own, outside the API's table: an HTML page, anonymous.
-for (const route of [...createRoutes(dependencies.app), dashboardRoute()]) {
+for (const route of createRoutes(dependencies.app)) {
   app.http(route.name, { methods: [...route.methods], route: route.route, authLevel: route.authLevel, handler: route.handler });
 }
 

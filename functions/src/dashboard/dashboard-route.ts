@@ -1,4 +1,5 @@
 import type { RouteDefinition } from "../handlers/routes.js";
+import { z } from "../domain/schema.js";
 import { loadDashboardPage } from "./page-source.js";
 
 /**
@@ -15,6 +16,14 @@ export function dashboardRoute(): RouteDefinition {
     handler: async () => {
       const page = await loadDashboardPage();
       return { status: 200, headers: { ...page.headers }, body: page.html };
+    },
+    doc: {
+      summary: "The live dashboard: events, views, lag and a generator, in one page",
+      description: "An HTML page with its script and style inline. Open it as /api/dashboard#key=<function key>: the page sends the key from the fragment as x-functions-key.",
+      tag: "operations",
+      responses: { 200: { description: "The page.", body: z.string(), mediaType: "text/html" } },
+      problems: [],
+      touchesStore: false,
     },
   };
 }

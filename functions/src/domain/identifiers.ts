@@ -1,6 +1,6 @@
 import { z } from "./schema.js";
 
-/** Stream ids as the HTTP API accepts them (README, "Store API"). */
+/** Stream ids as the HTTP API accepts them (docs/http-api.md). */
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

@@ -4,7 +4,7 @@ import { formatIssues, isoTime, text, z } from "./schema.js";
 
 /**
  * The seven order events in their current shape. Field names follow the original demo's
- * messages (docs/adr/0004); times are ISO 8601 strings supplied by the caller. Older stored
+ * messages (docs/order-domain.md, docs/adr/0004); times are ISO 8601 strings supplied by the caller. Older stored
  * shapes are turned into these by the upcasters in ./order-event-versions.ts.
  */
 

@@ -1,6 +1,6 @@
 /**
- * The EventStore port. Every adapter meets the guarantees listed in the README ("How it is
- * built") and passes the shared contract suite in tests/eventstore/event-store-contract.ts.
+ * The EventStore port. Every adapter meets the guarantees of docs/guarantees.md and passes the
+ * shared contract suite in tests/eventstore/event-store-contract.ts.
  */
 
 /** A number is the exact version the stream must be at (0: empty). */

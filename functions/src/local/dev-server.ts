@@ -2,12 +2,13 @@ import type { HttpResponseInit } from "@azure/functions";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RouteDefinition } from "../handlers/routes.js";
-import { HttpRequest, InvocationContext } from "../shared/azure-functions-runtime.js";
+import { InvocationContext } from "../shared/azure-functions-runtime.js";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { Problem } from "../application/problems.js";
 import { problemResponse } from "../handlers/http-responses.js";
 import { MAX_BODY_BYTES } from "../handlers/read-json-body.js";
+import { BufferedHttpRequest } from "./buffered-http-request.js";
 import { RouteMatcher } from "./route-matcher.js";
 
 export interface DevServerOptions {
@@ -141,14 +142,9 @@ export class DevServer {
       send(response, problemResponse(new Problem("payload-too-large", `the limit is ${MAX_BODY_BYTES} bytes`)), true);
       return;
     }
-    const httpRequest = new HttpRequest({
-      method,
-      url: url.toString(),
-      headers: headersOf(request),
-      params: match.params,
-      query: Object.fromEntries(url.searchParams),
-      ...(body.length > 0 && method !== "GET" && method !== "HEAD" ? { body: { bytes: body } } : {}),
-    });
+    // GET and HEAD carry no body, as on the Functions host.
+    const bytes = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : body;
+    const httpRequest = new BufferedHttpRequest({ method, url: url.toString(), headers: headersOf(request), params: match.params, query: Object.fromEntries(url.searchParams) }, bytes);
     const context = new InvocationContext({
       functionName: match.route.name,
       invocationId: randomUUID(),

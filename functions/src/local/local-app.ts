@@ -6,7 +6,6 @@ import { createRoutes } from "../handlers/routes.js";
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
 import { DevServer } from "./dev-server.js";
 import { LocalViewGenerations } from "./local-view-generations.js";
-import { dashboardRoute } from "../dashboard/dashboard-route.js";
 import { sqliteRecentEvents } from "../dashboard/sqlite-recent-events.js";
 
 export interface LocalApp {
@@ -58,7 +57,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     };
   };
   const deps: AppDependencies = { events, views: generations.views, deadLetters: generations.deadLetters, recentEvents: sqliteRecentEvents(events), projectionHealth, now: () => new Date(), newId: randomUUID };
-  const server = new DevServer({ routes: [...createRoutes(deps), dashboardRoute()], port: options.port, log: options.log });
+  const server = new DevServer({ routes: createRoutes(deps), port: options.port, log: options.log });
   let port: number;
   try {
     port = await server.listen();

@@ -1,5 +1,5 @@
 /**
- * The demo's generator ranges (the original demo): 43 drinks with fixed
+ * The demo's generator ranges (docs/order-domain.md): 43 drinks with fixed
  * prices, hubs 10000-10009, customers 50000-50099, 48 Berlin delivery addresses.
  */
 export const ARTICLES: readonly { article: string; price: number }[] = [

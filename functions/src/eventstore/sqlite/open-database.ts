@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 
 /**
  * Opens a SQLite file in WAL mode, so readers never block the writer. `synchronous` defaults to
- * FULL: a commit is on disk before we acknowledge it (docs/adr/0002: acknowledged appends are durable).
+ * FULL: a commit is on disk before we acknowledge it (docs/guarantees.md, event store guarantee 5).
  * busy_timeout covers a second process briefly holding the write lock.
  */
 export function openDatabase(file: string, synchronous: "FULL" | "NORMAL" = "FULL"): Database.Database {
