@@ -33,7 +33,7 @@ export function attendeesCsv(rows: readonly SheetRow[]): string {
   return [header, ...lines].map((fields) => fields.join(",")).join("\r\n") + "\r\n";
 }
 
-/** `attendees.md`: a page per room, one section per attendee, to print or paste into a chat. */
+/** The markdown sheet (attendees, .md): a page per room, one section per attendee, to print or paste into a chat. */
 export function attendeesMarkdown(header: SheetHeader, rows: readonly SheetRow[]): string {
   const parts = [
     `# Workshop ${header.workshop}`,

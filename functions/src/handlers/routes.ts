@@ -53,7 +53,7 @@ function commandDoc(summary: string, body: OperationDoc["body"] & object, descri
     ifMatch: true,
     responses: orderState("The order's state after the command (unchanged, and nothing appended, when it was already satisfied)."),
     // wrong-expected-version: still conflicting after the retries a command without If-Match gets.
-    problems: ["invalid-identifier", "order-not-found", "lifecycle-violation", "wrong-expected-version"],
+    problems: ["invalid-identifier", "order-not-found", "lifecycle-violation", "wrong-expected-version", "unreadable-event"],
   };
 }
 
@@ -69,7 +69,7 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
     fn("appendEvents", "POST", "streams/{streamId}/events", appendEventsHandler(deps), {
       summary: "Append events to a stream",
       description:
-        "1 to 100 events, stored atomically at the expected version (default `any`). The same request retried (same eventIds at the same place) answers 200 with the first result and writes nothing. Each event's data must match its type's schema (components OrderRequestedData and the others); `order-*` streams take only events whose data names their order.",
+        "1 to 100 events, stored atomically at the expected version (default `any`). The same request retried (same eventIds at the same place) answers 200 with the first result and writes nothing. Each event's data must match its type's schema (components OrderRequestedData and the others); `order-*` streams take only the order events, each where the order's lifecycle allows it (422 otherwise, after 409 for a wrong expected version); other streams take any event type matching `^[A-Za-z][A-Za-z0-9_.:-]{0,99}$` with any JSON object as data.",
       tag: "store",
       pathParams: { streamId },
       body: { schema: appendRequestSchema, required: true },
@@ -77,7 +77,7 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
         201: { description: "Appended.", body: responses.appendResultSchema, headers: ["etag"] },
         200: { description: "A retry of an append already stored: the same result, nothing written.", body: responses.appendResultSchema, headers: ["etag"] },
       },
-      problems: ["invalid-stream-id", "too-many-events", "unknown-event-type", "duplicate-event-ids", "wrong-expected-version", "event-id-conflict"],
+      problems: ["invalid-stream-id", "too-many-events", "unknown-event-type", "duplicate-event-ids", "wrong-expected-version", "event-id-conflict", "lifecycle-violation", "unreadable-event"],
     }),
     fn("readStream", "GET", "streams/{streamId}/events", readStreamHandler(deps), {
       summary: "Read a stream's events",
@@ -103,7 +103,7 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
       tag: "orders",
       pathParams: orderNumber,
       responses: orderState("The order's state; ETag is its stream's version."),
-      problems: ["invalid-identifier", "order-not-found"],
+      problems: ["invalid-identifier", "order-not-found", "unreadable-event"],
     }),
     fn("acceptOrder", "POST", "orders/{orderNumber}/accept", commands.accept, commandDoc("Accept an order", { schema: emptyBodySchema, required: false })),
     fn("updateOrderArticles", "PUT", "orders/{orderNumber}/articles", commands.articles, commandDoc("Replace an order's articles (before picking)", { schema: updateArticlesBodySchema, required: true })),
