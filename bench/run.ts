@@ -41,9 +41,17 @@ function runJson(args: string[], cwd = ROOT): unknown {
 /** The peer installs on demand: emmett-sqlite 0.42.4 wants a core the registry lacks, hence legacy peer deps; sqlite3 builds from source. */
 function ensurePeer(): string | undefined {
   const peer = join(ROOT, "bench/peer");
-  if (existsSync(join(peer, "node_modules/@event-driven-io/emmett-sqlite")) && existsSync(join(peer, "node_modules/sqlite3/build/Release/node_sqlite3.node"))) return undefined;
+  if (
+    existsSync(join(peer, "node_modules/@event-driven-io/emmett-sqlite")) &&
+    existsSync(join(peer, "node_modules/sqlite3/build/Release/node_sqlite3.node"))
+  )
+    return undefined;
   log("installing the peer store in bench/peer (once; builds sqlite3 from source, about a minute)...");
-  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--build-from-source", "--foreground-scripts"], { cwd: peer, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, npm_config_build_from_source: "true" } });
+  const result = spawnSync(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--build-from-source", "--foreground-scripts"],
+    { cwd: peer, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, npm_config_build_from_source: "true" } },
+  );
   return result.status === 0 ? undefined : `npm install in bench/peer failed with ${String(result.status)}`;
 }
 
@@ -61,8 +69,16 @@ function storeLevel(): { results: WorkloadResult[]; peerSkipped: string | undefi
       };
       results.push(runJson(["--import", "tsx", "bench/store/ours.ts", ...common, "--file", fresh("ours")]) as WorkloadResult);
       results.push(runJson(["--import", "tsx", "bench/store/raw-sqlite.ts", ...common, "--file", fresh("raw")]) as WorkloadResult);
-      if (peerSkipped === undefined) results.push(runJson(["bench/peer/emmett-runner.mjs", ...common, "--file", fresh("emmett"), "--event-json", eventJson]) as WorkloadResult);
-      log(`store ${workload} run ${run}: ${results.slice(-3).map((r) => `${r.store} ${r.perSecond.toFixed(0)}/s`).join(", ")}`);
+      if (peerSkipped === undefined)
+        results.push(
+          runJson(["bench/peer/emmett-runner.mjs", ...common, "--file", fresh("emmett"), "--event-json", eventJson]) as WorkloadResult,
+        );
+      log(
+        `store ${workload} run ${run}: ${results
+          .slice(-3)
+          .map((r) => `${r.store} ${r.perSecond.toFixed(0)}/s`)
+          .join(", ")}`,
+      );
     }
   }
   return { results, peerSkipped };
@@ -71,7 +87,10 @@ function storeLevel(): { results: WorkloadResult[]; peerSkipped: string | undefi
 // ---------- HTTP level ----------
 /** Starts our local server on a data folder, or the ceiling server when none is given. */
 async function startServer(dataDir: string | undefined): Promise<{ port: number; stop: () => Promise<void> }> {
-  const args = dataDir === undefined ? ["bench/http/ceiling-server.ts", "--port", "0"] : ["functions/src/local/main.ts", "--port", "0", "--data-dir", dataDir];
+  const args =
+    dataDir === undefined
+      ? ["bench/http/ceiling-server.ts", "--port", "0"]
+      : ["functions/src/local/main.ts", "--port", "0", "--data-dir", dataDir];
   const child = spawn(NODE, ["--import", "tsx", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   const port = await new Promise<number>((resolvePort, reject) => {
     let out = "";
@@ -82,7 +101,9 @@ async function startServer(dataDir: string | undefined): Promise<{ port: number;
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.once("exit", (code) => { reject(new Error(`server exited ${String(code)}: ${out}`)); });
+    child.once("exit", (code) => {
+      reject(new Error(`server exited ${String(code)}: ${out}`));
+    });
   });
   const stop = () =>
     new Promise<void>((done) => {
@@ -94,7 +115,14 @@ async function startServer(dataDir: string | undefined): Promise<{ port: number;
   return { port, stop };
 }
 
-interface HttpRun { server: "ours" | "ceiling"; connections: number; perSecond: number; p50: number; p99: number; errors: number }
+interface HttpRun {
+  server: "ours" | "ceiling";
+  connections: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
 
 async function appendLoad(server: HttpRun["server"], port: number, connections: number, seconds: number): Promise<HttpRun> {
   let n = 0;
@@ -102,14 +130,27 @@ async function appendLoad(server: HttpRun["server"], port: number, connections: 
     url: `http://127.0.0.1:${port}`,
     connections,
     duration: seconds,
-    requests: [{
-      method: "POST",
-      path: "/api/streams/s/events",
-      headers: { "content-type": "application/json" },
-      setupRequest: (request) => ({ ...request, path: `/api/streams/bench-${n++ % 2000}/events`, body: JSON.stringify({ events: [{ type: "OrderRequested", data: { ...eventData(n), orderNumber: `b${n}` } }] }) }),
-    }],
+    requests: [
+      {
+        method: "POST",
+        path: "/api/streams/s/events",
+        headers: { "content-type": "application/json" },
+        setupRequest: (request) => ({
+          ...request,
+          path: `/api/streams/bench-${n++ % 2000}/events`,
+          body: JSON.stringify({ events: [{ type: "OrderRequested", data: { ...eventData(n), orderNumber: `b${n}` } }] }),
+        }),
+      },
+    ],
   });
-  return { server, connections, perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+  return {
+    server,
+    connections,
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors,
+  };
 }
 
 /**
@@ -124,7 +165,9 @@ async function appendRuns(): Promise<HttpRun[]> {
       const server = await startServer(kind === "ours" ? mkdtempSync(join(work, "http-")) : undefined);
       for (const connections of [1, 8, 64]) {
         runs.push(await appendLoad(kind, server.port, connections, SIZE.httpSeconds));
-        log(`http ${kind} ${connections} connections run ${run}: ${runs.at(-1)?.perSecond.toFixed(0)} ${kind === "ours" ? "appends" : "requests"}/s, p99 ${runs.at(-1)?.p99} ms`);
+        log(
+          `http ${kind} ${connections} connections run ${run}: ${runs.at(-1)?.perSecond.toFixed(0)} ${kind === "ours" ? "appends" : "requests"}/s, p99 ${runs.at(-1)?.p99} ms`,
+        );
       }
       await server.stop();
     }
@@ -133,7 +176,8 @@ async function appendRuns(): Promise<HttpRun[]> {
 }
 
 /** Median appends/s of a server at a number of connections. */
-const httpMedian = (runs: readonly HttpRun[], server: HttpRun["server"], connections: number) => median(runs.filter((r) => r.server === server && r.connections === connections).map((r) => r.perSecond));
+const httpMedian = (runs: readonly HttpRun[], server: HttpRun["server"], connections: number) =>
+  median(runs.filter((r) => r.server === server && r.connections === connections).map((r) => r.perSecond));
 
 /** The table of ours against the ceiling, by connections. */
 function ceilingTable(runs: readonly HttpRun[]): string[] {
@@ -141,7 +185,9 @@ function ceilingTable(runs: readonly HttpRun[]): string[] {
   for (const c of [1, 8, 64]) {
     const ours = httpMedian(runs, "ours", c);
     const ceiling = httpMedian(runs, "ceiling", c);
-    lines.push(`| ${c} | ${Math.round(ours).toLocaleString("en-US")} | ${Math.round(ceiling).toLocaleString("en-US")} | ${((100 * ours) / ceiling).toFixed(0)}% |`);
+    lines.push(
+      `| ${c} | ${Math.round(ours).toLocaleString("en-US")} | ${Math.round(ceiling).toLocaleString("en-US")} | ${((100 * ours) / ceiling).toFixed(0)}% |`,
+    );
   }
   return lines;
 }
@@ -149,11 +195,16 @@ function ceilingTable(runs: readonly HttpRun[]): string[] {
 if (ONLY_HTTP) {
   const runs = await appendRuns();
   rmSync(work, { recursive: true, force: true });
-  process.stdout.write(`${[`HTTP appends against this machine's ceiling, ${SIZE.httpSeconds} s per point, median of ${RUNS} runs:`, "", ...ceilingTable(runs)].join("\n")}\n`);
+  process.stdout.write(
+    `${[`HTTP appends against this machine's ceiling, ${SIZE.httpSeconds} s per point, median of ${RUNS} runs:`, "", ...ceilingTable(runs)].join("\n")}\n`,
+  );
   process.exit(0);
 }
 
-async function httpLevel(): Promise<{ runs: HttpRun[]; lag: { rate: number; p50Ms: number | null; p99Ms: number | null; count: number; achieved: number } }> {
+async function httpLevel(): Promise<{
+  runs: HttpRun[];
+  lag: { rate: number; p50Ms: number | null; p99Ms: number | null; count: number; achieved: number };
+}> {
   const runs = await appendRuns();
   // Projection lag at half the maximum rate of the same request, placing orders (the projector
   // follows order streams): first the maximum on a fresh server, then half of it on another.
@@ -162,23 +213,52 @@ async function httpLevel(): Promise<{ runs: HttpRun[]; lag: { rate: number; p50M
     method: "POST",
     path: "/api/orders",
     headers: { "content-type": "application/json" },
-    setupRequest: (request) => ({ ...request, body: JSON.stringify({ orderNumber: `lag-${n++}`, hubId: 10000 + (n % 10), customer: { customerId: 50000 + (n % 100), deliveryAddress: { name: "Ada", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" } }, articles: [{ article: "Mojito", quantity: 1, price: 7.5 }] }) }),
+    setupRequest: (request) => ({
+      ...request,
+      body: JSON.stringify({
+        orderNumber: `lag-${n++}`,
+        hubId: 10000 + (n % 10),
+        customer: {
+          customerId: 50000 + (n % 100),
+          deliveryAddress: { name: "Ada", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" },
+        },
+        articles: [{ article: "Mojito", quantity: 1, price: 7.5 }],
+      }),
+    }),
   };
   const probe = await startServer(mkdtempSync(join(work, "lag-max-")));
-  const maxRun = await autocannon({ url: `http://127.0.0.1:${probe.port}`, connections: 64, duration: SIZE.lagSeconds, requests: [placeOrder] });
+  const maxRun = await autocannon({
+    url: `http://127.0.0.1:${probe.port}`,
+    connections: 64,
+    duration: SIZE.lagSeconds,
+    requests: [placeOrder],
+  });
   await probe.stop();
   const rate = Math.round(maxRun.requests.average / 2);
   const server = await startServer(mkdtempSync(join(work, "lag-")));
-  const paced = await autocannon({ url: `http://127.0.0.1:${server.port}`, connections: 32, overallRate: rate, duration: SIZE.lagSeconds, requests: [placeOrder] });
+  const paced = await autocannon({
+    url: `http://127.0.0.1:${server.port}`,
+    connections: 32,
+    overallRate: rate,
+    duration: SIZE.lagSeconds,
+    requests: [placeOrder],
+  });
   await new Promise((r) => setTimeout(r, 500));
-  const health = (await (await fetch(`http://127.0.0.1:${server.port}/api/health`)).json()) as { projection: { recentLag: { count: number; p50Ms: number | null; p99Ms: number | null } } };
+  const health = (await (await fetch(`http://127.0.0.1:${server.port}/api/health`)).json()) as {
+    projection: { recentLag: { count: number; p50Ms: number | null; p99Ms: number | null } };
+  };
   await server.stop();
   log(`lag at ${rate}/s: p50 ${String(health.projection.recentLag.p50Ms)} ms, p99 ${String(health.projection.recentLag.p99Ms)} ms`);
   return { runs, lag: { rate, achieved: paced.requests.average, ...health.projection.recentLag } };
 }
 
 // ---------- replay ----------
-interface ReplayRun { events: number; seconds: number; eventsPerSecond: number; peakRssMiB: number }
+interface ReplayRun {
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  peakRssMiB: number;
+}
 
 async function replay(): Promise<ReplayRun[]> {
   const dir = mkdtempSync(join(work, "replay-"));
@@ -189,27 +269,41 @@ async function replay(): Promise<ReplayRun[]> {
   const runs: ReplayRun[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const views = join(dir, `views-${run}.db`);
-    runs.push(runJson(["--import", "tsx", "bench/replay/replay-child.ts", join(dir, "events.db"), views, String(REPLAY_BATCH)]) as ReplayRun);
+    runs.push(
+      runJson(["--import", "tsx", "bench/replay/replay-child.ts", join(dir, "events.db"), views, String(REPLAY_BATCH)]) as ReplayRun,
+    );
     log(`replay run ${run}: ${runs.at(-1)?.eventsPerSecond.toFixed(0)} events/s, peak ${runs.at(-1)?.peakRssMiB.toFixed(0)} MiB`);
   }
   return runs;
 }
 
 // ---------- flat growth ----------
-interface GrowthWave { orders: number; catchUpMs: number; firstPageMs: number }
+interface GrowthWave {
+  orders: number;
+  catchUpMs: number;
+  firstPageMs: number;
+}
 
 /** One customer at one hub on one day, in waves of 1,000 orders: the first wave against the last, each the median of the runs. */
 function flatGrowth(): { first: GrowthWave; last: GrowthWave; runs: GrowthWave[][] } {
   const runs: GrowthWave[][] = [];
   for (let run = 1; run <= RUNS; run++) {
     const dir = mkdtempSync(join(work, "growth-"));
-    runs.push((runJson(["--import", "tsx", "bench/views/flat-growth-child.ts", dir, String(SIZE.growthOrders)]) as { waves: GrowthWave[] }).waves);
+    runs.push(
+      (runJson(["--import", "tsx", "bench/views/flat-growth-child.ts", dir, String(SIZE.growthOrders)]) as { waves: GrowthWave[] }).waves,
+    );
     const [a, z] = [runs.at(-1)?.[0], runs.at(-1)?.at(-1)];
-    log(`growth run ${run}: catch-up ${a?.catchUpMs.toFixed(0)} -> ${z?.catchUpMs.toFixed(0)} ms, first page ${a?.firstPageMs.toFixed(2)} -> ${z?.firstPageMs.toFixed(2)} ms`);
+    log(
+      `growth run ${run}: catch-up ${a?.catchUpMs.toFixed(0)} -> ${z?.catchUpMs.toFixed(0)} ms, first page ${a?.firstPageMs.toFixed(2)} -> ${z?.firstPageMs.toFixed(2)} ms`,
+    );
   }
   const at = (pick: (waves: GrowthWave[]) => GrowthWave | undefined): GrowthWave => {
     const waves = runs.map(pick).filter((w): w is GrowthWave => w !== undefined);
-    return { orders: waves[0]?.orders ?? 0, catchUpMs: median(waves.map((w) => w.catchUpMs)), firstPageMs: median(waves.map((w) => w.firstPageMs)) };
+    return {
+      orders: waves[0]?.orders ?? 0,
+      catchUpMs: median(waves.map((w) => w.catchUpMs)),
+      firstPageMs: median(waves.map((w) => w.firstPageMs)),
+    };
   };
   return { first: at((w) => w[0]), last: at((w) => w.at(-1)), runs };
 }
@@ -228,10 +322,23 @@ async function coldStart(): Promise<{ bundle: number[]; unbundled: number[]; reg
     }
   };
   walk(join(ROOT, "functions/src"));
-  await build({ entryPoints: sources, outdir: unbundled, outbase: join(ROOT, "functions/src"), bundle: false, format: "esm", platform: "node", target: "node22", logLevel: "warning" });
+  await build({
+    entryPoints: sources,
+    outdir: unbundled,
+    outbase: join(ROOT, "functions/src"),
+    bundle: false,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    logLevel: "warning",
+  });
   mkdirSync(unbundled, { recursive: true });
   const env = { ...process.env, COSMOS__accountEndpoint: "https://bench.documents.azure.com:443/", COSMOS__clientId: "bench" };
-  const once = (kind: string, entry: string) => JSON.parse(execFileSync(NODE, ["bench/cold-start-child.mjs", kind, entry], { cwd: ROOT, env, encoding: "utf8" }).trim()) as { ms: number; registered: number };
+  const once = (kind: string, entry: string) =>
+    JSON.parse(execFileSync(NODE, ["bench/cold-start-child.mjs", kind, entry], { cwd: ROOT, env, encoding: "utf8" }).trim()) as {
+      ms: number;
+      registered: number;
+    };
   const bundle: number[] = [];
   const plain: number[] = [];
   let registered = 0;
@@ -241,7 +348,8 @@ async function coldStart(): Promise<{ bundle: number[]; unbundled: number[]; reg
     bundle.push(b.ms);
     plain.push(u.ms);
     registered = b.registered;
-    if (u.registered !== b.registered) throw new Error(`the unbundled app registered ${u.registered} functions, the bundle ${b.registered}`);
+    if (u.registered !== b.registered)
+      throw new Error(`the unbundled app registered ${u.registered} functions, the bundle ${b.registered}`);
   }
   log(`cold start: bundle ${median(bundle).toFixed(0)} ms, unbundled ${median(plain).toFixed(0)} ms`);
   return { bundle, unbundled: plain, registered };
@@ -256,41 +364,68 @@ const growth = flatGrowth();
 const cold = await coldStart();
 rmSync(work, { recursive: true, force: true });
 
-const med = (store_: string, workload: string) => median(store.results.filter((r) => r.store === store_ && r.workload === workload).map((r) => r.perSecond));
+const med = (store_: string, workload: string) =>
+  median(store.results.filter((r) => r.store === store_ && r.workload === workload).map((r) => r.perSecond));
 const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : "n/a");
 const check = (ok: boolean) => (ok ? "met" : "**not met**");
 const gitCommit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
 const lines: string[] = [];
 lines.push(`# Benchmarks`, "");
-lines.push(`Written by \`npm run bench${FULL ? " -- --full" : ""}\` (${FULL ? "full" : "quick"} mode) on ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit}, in ${Math.round((Date.now() - started) / 1000)} s.`);
-lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}. Every figure is the median of ${RUNS} runs in this one run of the script; ratios compare medians.`, "");
+lines.push(
+  `Written by \`npm run bench${FULL ? " -- --full" : ""}\` (${FULL ? "full" : "quick"} mode) on ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit}, in ${Math.round((Date.now() - started) / 1000)} s.`,
+);
+lines.push(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}. Every figure is the median of ${RUNS} runs in this one run of the script; ratios compare medians.`,
+  "",
+);
 lines.push("## Store level (one append at a time, WAL, synchronous=FULL, each library in its own process)", "");
-lines.push(`W1: ${fmt(SIZE.appends)} single-event appends over ${fmt(SIZE.streams)} streams with exact expected versions; W2: ${fmt(SIZE.appends)} appends to one stream; W3: reading all events of ${fmt(SIZE.streams)} ten-event streams. ~300-byte events.`, "");
+lines.push(
+  `W1: ${fmt(SIZE.appends)} single-event appends over ${fmt(SIZE.streams)} streams with exact expected versions; W2: ${fmt(SIZE.appends)} appends to one stream; W3: reading all events of ${fmt(SIZE.streams)} ten-event streams. ~300-byte events.`,
+  "",
+);
 if (store.peerSkipped) lines.push(`The peer was skipped: ${store.peerSkipped}.`, "");
-lines.push("| workload | ours | emmett-sqlite (one connection) | raw better-sqlite3 (floor) | ours / emmett | ours / floor |", "| --- | --- | --- | --- | --- | --- |");
+lines.push(
+  "| workload | ours | emmett-sqlite (one connection) | raw better-sqlite3 (floor) | ours / emmett | ours / floor |",
+  "| --- | --- | --- | --- | --- | --- |",
+);
 for (const w of ["W1", "W2", "W3"]) {
   const unit = w === "W3" ? "streams/s" : "appends/s";
-  lines.push(`| ${w} (${unit}) | ${fmt(med("ours", w))} | ${fmt(med("emmett-sqlite", w))} | ${fmt(med("raw-better-sqlite3", w))} | ${ratio(med("ours", w), med("emmett-sqlite", w))} | ${ratio(med("ours", w), med("raw-better-sqlite3", w))} |`);
+  lines.push(
+    `| ${w} (${unit}) | ${fmt(med("ours", w))} | ${fmt(med("emmett-sqlite", w))} | ${fmt(med("raw-better-sqlite3", w))} | ${ratio(med("ours", w), med("emmett-sqlite", w))} | ${ratio(med("ours", w), med("raw-better-sqlite3", w))} |`,
+  );
 }
 lines.push("", "## HTTP level (local server, appends over HTTP, every 2xx durable before it is sent)", "");
 lines.push("| connections | appends/s | p50 latency (ms) | p99 latency (ms) | errors |", "| --- | --- | --- | --- | --- |");
 for (const c of [1, 8, 64]) {
   const rs = http.runs.filter((r) => r.connections === c);
-  lines.push(`| ${c} | ${fmt(median(rs.map((r) => r.perSecond)))} | ${median(rs.map((r) => r.p50))} | ${median(rs.map((r) => r.p99))} | ${rs.reduce((s, r) => s + r.errors, 0)} |`);
+  lines.push(
+    `| ${c} | ${fmt(median(rs.map((r) => r.perSecond)))} | ${median(rs.map((r) => r.p50))} | ${median(rs.map((r) => r.p99))} | ${rs.reduce((s, r) => s + r.errors, 0)} |`,
+  );
 }
 const http64 = httpMedian(http.runs, "ours", 64);
 const ceiling64 = httpMedian(http.runs, "ceiling", 64);
 const p99at8 = median(http.runs.filter((r) => r.server === "ours" && r.connections === 8).map((r) => r.p99));
-lines.push("", "Against the ceiling of this machine: a minimal Node HTTP server (bench/http/ceiling-server.ts) that reads the same request, parses its JSON and answers the same response shape from memory, under the same load in the same run.", "");
+lines.push(
+  "",
+  "Against the ceiling of this machine: a minimal Node HTTP server (bench/http/ceiling-server.ts) that reads the same request, parses its JSON and answers the same response shape from memory, under the same load in the same run.",
+  "",
+);
 lines.push(...ceilingTable(http.runs));
-lines.push("", `Projection lag (append recorded to view updated, the projector's own measure over the last ${fmt(http.lag.count)} events) while placing orders (POST /api/orders) at ${fmt(http.lag.rate)}/s, half of the ${fmt(http.lag.rate * 2)}/s that 64 connections reach placing orders (achieved ${fmt(http.lag.achieved)}/s): p50 ${String(http.lag.p50Ms)} ms, p99 ${String(http.lag.p99Ms)} ms.`, "");
+lines.push(
+  "",
+  `Projection lag (append recorded to view updated, the projector's own measure over the last ${fmt(http.lag.count)} events) while placing orders (POST /api/orders) at ${fmt(http.lag.rate)}/s, half of the ${fmt(http.lag.rate * 2)}/s that 64 connections reach placing orders (achieved ${fmt(http.lag.achieved)}/s): p50 ${String(http.lag.p50Ms)} ms, p99 ${String(http.lag.p99Ms)} ms.`,
+  "",
+);
 lines.push("## Replay", "");
 const rEvents = replayRuns[0]?.events ?? 0;
 const rRate = median(replayRuns.map((r) => r.eventsPerSecond));
 const rPeak = Math.max(...replayRuns.map((r) => r.peakRssMiB));
 const rPeakMB = (rPeak * 2 ** 20) / 1e6;
-lines.push(`Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}).`, "");
+lines.push(
+  `Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}).`,
+  "",
+);
 lines.push("## Flat growth of the views", "");
 const growthRatio = (key: "catchUpMs" | "firstPageMs") => growth.last[key] / growth.first[key];
 lines.push(
@@ -306,24 +441,47 @@ lines.push(
 lines.push("## Cold start", "");
 const coldBundle = median(cold.bundle);
 const coldPlain = median(cold.unbundled);
-lines.push(`Time from process start to all ${cold.registered} functions registered under an emulated worker, 5 runs each: bundle ${coldBundle.toFixed(0)} ms, the same code unbundled (compiled JS with node_modules) ${coldPlain.toFixed(0)} ms: **${ratio(coldPlain, coldBundle)} faster**.`, "");
+lines.push(
+  `Time from process start to all ${cold.registered} functions registered under an emulated worker, 5 runs each: bundle ${coldBundle.toFixed(0)} ms, the same code unbundled (compiled JS with node_modules) ${coldPlain.toFixed(0)} ms: **${ratio(coldPlain, coldBundle)} faster**.`,
+  "",
+);
 lines.push("## Goals", "");
 lines.push("| goal | measured | |", "| --- | --- | --- |");
 const goal = (text: string, measured: string, ok: boolean) => lines.push(`| ${text} | ${measured} | ${check(ok)} |`);
 for (const w of ["W1", "W2"]) {
   goal(`${w} ≥ 3x emmett-sqlite`, ratio(med("ours", w), med("emmett-sqlite", w)), med("ours", w) >= 3 * med("emmett-sqlite", w));
-  goal(`${w} ≥ 75% of the raw floor`, ratio(med("ours", w), med("raw-better-sqlite3", w)), med("ours", w) >= 0.75 * med("raw-better-sqlite3", w));
+  goal(
+    `${w} ≥ 75% of the raw floor`,
+    ratio(med("ours", w), med("raw-better-sqlite3", w)),
+    med("ours", w) >= 0.75 * med("raw-better-sqlite3", w),
+  );
 }
 goal("W3 ≥ 5x emmett-sqlite", ratio(med("ours", "W3"), med("emmett-sqlite", "W3")), med("ours", "W3") >= 5 * med("emmett-sqlite", "W3"));
 const floorW1 = med("raw-better-sqlite3", "W1");
-goal("HTTP, 64 connections ≥ 1.5x the raw one-transaction-per-append floor (W1)", `${fmt(http64)} vs ${fmt(floorW1)} = ${ratio(http64, floorW1)}`, http64 >= 1.5 * floorW1);
-goal("HTTP, 64 connections ≥ 75% of the machine's HTTP ceiling", `${fmt(http64)} vs ${fmt(ceiling64)} = ${((100 * http64) / ceiling64).toFixed(0)}%`, http64 >= 0.75 * ceiling64);
+goal(
+  "HTTP, 64 connections ≥ 1.5x the raw one-transaction-per-append floor (W1)",
+  `${fmt(http64)} vs ${fmt(floorW1)} = ${ratio(http64, floorW1)}`,
+  http64 >= 1.5 * floorW1,
+);
+goal(
+  "HTTP, 64 connections ≥ 75% of the machine's HTTP ceiling",
+  `${fmt(http64)} vs ${fmt(ceiling64)} = ${((100 * http64) / ceiling64).toFixed(0)}%`,
+  http64 >= 0.75 * ceiling64,
+);
 goal("HTTP p99 < 25 ms at 8 connections", `${p99at8} ms`, p99at8 < 25);
 goal("projection lag p99 < 50 ms at half the maximum rate", `${String(http.lag.p99Ms)} ms`, (http.lag.p99Ms ?? Infinity) < 50);
 goal(`replay of ${fmt(rEvents)} events ≥ 100,000 events/s`, fmt(rRate), rRate >= 100_000);
 goal("replay peak RSS < 250 MB", `${rPeakMB.toFixed(0)} MB`, rPeakMB < 250);
-goal(`catch-up after a wave, ${fmt(growth.last.orders)} vs ${fmt(growth.first.orders)} orders of one customer and hub-day, within 1.5x`, `${growthRatio("catchUpMs").toFixed(2)}x`, growthRatio("catchUpMs") <= 1.5);
-goal(`first-page GET of the customer view, ${fmt(growth.last.orders)} vs ${fmt(growth.first.orders)} orders, within 1.5x`, `${growthRatio("firstPageMs").toFixed(2)}x`, growthRatio("firstPageMs") <= 1.5);
+goal(
+  `catch-up after a wave, ${fmt(growth.last.orders)} vs ${fmt(growth.first.orders)} orders of one customer and hub-day, within 1.5x`,
+  `${growthRatio("catchUpMs").toFixed(2)}x`,
+  growthRatio("catchUpMs") <= 1.5,
+);
+goal(
+  `first-page GET of the customer view, ${fmt(growth.last.orders)} vs ${fmt(growth.first.orders)} orders, within 1.5x`,
+  `${growthRatio("firstPageMs").toFixed(2)}x`,
+  growthRatio("firstPageMs") <= 1.5,
+);
 goal("bundle ≥ 3x faster to load", ratio(coldPlain, coldBundle), coldPlain >= 3 * coldBundle);
 lines.push("", "See docs/benchmark-notes.md for what limits the goals not met.", "");
 writeFileSync(join(ROOT, "docs/benchmarks.md"), `${lines.join("\n")}\n`);

@@ -50,7 +50,11 @@ async function call(method: string, path: string, body?: unknown, ifMatch?: stri
     const started = performance.now();
     const response = await fetch(`${api}${path}`, {
       method,
-      headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }), ...(ifMatch === undefined ? {} : { "if-match": ifMatch }) },
+      headers: {
+        ...headers,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(ifMatch === undefined ? {} : { "if-match": ifMatch }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -100,7 +104,11 @@ const summary = {
   events,
   seconds: Number(seconds.toFixed(2)),
   appendsPerSecond: Number((events / seconds).toFixed(1)),
-  latencyMs: { p50: Number(percentile(latencies, 50).toFixed(2)), p95: Number(percentile(latencies, 95).toFixed(2)), p99: Number(percentile(latencies, 99).toFixed(2)) },
+  latencyMs: {
+    p50: Number(percentile(latencies, 50).toFixed(2)),
+    p95: Number(percentile(latencies, 95).toFixed(2)),
+    p99: Number(percentile(latencies, 99).toFixed(2)),
+  },
   conflictsRetried,
   unavailableRetried,
   errors: errors.length,

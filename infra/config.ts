@@ -90,10 +90,11 @@ const optional = <T extends z.ZodType>(schema: T) => schema.optional();
 const oneOf = <const T extends readonly [string, ...string[]]>(allowed: T, fallback: T[number]) =>
   optional(z.enum(allowed, { error: `must be one of ${allowed.join(", ")}` })).transform((v) => v ?? fallback);
 const wholeNumber = (min: number, max: number, fallback: number) =>
-  optional(z.string().refine((s) => /^\d+$/.test(s) && Number(s) >= min && Number(s) <= max, `must be a whole number from ${min} to ${max}`)).transform((s) =>
-    s === undefined ? fallback : Number(s),
-  );
-const bool = (fallback: boolean) => optional(z.enum(["true", "false"], { error: "must be true or false" })).transform((v) => (v === undefined ? fallback : v === "true"));
+  optional(
+    z.string().refine((s) => /^\d+$/.test(s) && Number(s) >= min && Number(s) <= max, `must be a whole number from ${min} to ${max}`),
+  ).transform((s) => (s === undefined ? fallback : Number(s)));
+const bool = (fallback: boolean) =>
+  optional(z.enum(["true", "false"], { error: "must be true or false" })).transform((v) => (v === undefined ? fallback : v === "true"));
 
 /** One schema per key, over the raw string; each message completes "<project>:<key> ...". */
 const FIELDS = {
@@ -103,7 +104,9 @@ const FIELDS = {
   cosmosZoneRedundant: bool(false),
   cosmosSecondaryLocation: optional(z.string().regex(REGION, regionMessage)),
   cosmosBackupTier: oneOf(["Continuous7Days", "Continuous30Days"], "Continuous7Days"),
-  functionInstanceMemoryMB: optional(z.enum(["512", "2048", "4096"], { error: "must be 512, 2048 or 4096" })).transform((v) => Number(v ?? "2048") as 512 | 2048 | 4096),
+  functionInstanceMemoryMB: optional(z.enum(["512", "2048", "4096"], { error: "must be 512, 2048 or 4096" })).transform(
+    (v) => Number(v ?? "2048") as 512 | 2048 | 4096,
+  ),
   // Flex Consumption: "The lowest maximum scale is currently 40. The highest currently supported value is 1000." (flex-consumption-plan#considerations)
   functionMaximumInstances: wholeNumber(40, 1000, 40),
   functionAlwaysReadyInstances: wholeNumber(0, 20, 0),
@@ -113,7 +116,9 @@ const FIELDS = {
   projectionLagAlertSeconds: wholeNumber(5, 3600, 60),
   // The stall alert's window (a log search alert's windowSize): one of the window sizes the
   // portal offers for log search alerts up to an hour (azure-monitor/alerts/alerts-create-log-alert-rule).
-  projectorStallAlertMinutes: optional(z.enum(["5", "10", "15", "30", "45", "60"], { error: "must be 5, 10, 15, 30, 45 or 60" })).transform((v) => Number(v ?? "15")),
+  projectorStallAlertMinutes: optional(z.enum(["5", "10", "15", "30", "45", "60"], { error: "must be 5, 10, 15, 30, 45 or 60" })).transform(
+    (v) => Number(v ?? "15"),
+  ),
   protectData: bool(false),
   owner: optional(z.string().min(1, "must not be empty")),
   deployCode: bool(true),
@@ -129,7 +134,9 @@ function crossFieldProblems(c: Parsed, project: string): string[] {
     problems.push(`${project}:cosmosSecondaryLocation needs cosmosThroughput autoscale: serverless accounts have one region`);
   }
   if (c.viewsRetireBelow > c.viewsGeneration) {
-    problems.push(`${project}:viewsRetireBelow must be at most viewsGeneration (${c.viewsGeneration}): the newest generation serves reads; got '${c.viewsRetireBelow}'`);
+    problems.push(
+      `${project}:viewsRetireBelow must be at most viewsGeneration (${c.viewsGeneration}): the newest generation serves reads; got '${c.viewsRetireBelow}'`,
+    );
   }
   const memory = c.functionInstanceMemoryMB * c.functionMaximumInstances;
   if (memory > c.flexMemoryQuotaMB) {
@@ -153,7 +160,8 @@ export function readStackConfig(config = new pulumi.Config(), project = pulumi.g
       values[key] = result.data;
       continue;
     }
-    for (const issue of result.error.issues) problems.push(`${project}:${key} ${issue.message}${raw === undefined ? "" : `; got '${raw}'`}`);
+    for (const issue of result.error.issues)
+      problems.push(`${project}:${key} ${issue.message}${raw === undefined ? "" : `; got '${raw}'`}`);
     // Go on with the default, so that one run reports every problem, the cross-field ones included.
     values[key] = FIELDS[key].safeParse(undefined).data;
   }

@@ -22,7 +22,10 @@ const viewGenerationSpan = { oldest: config.viewsRetireBelow, newest: config.vie
 await guardViewGenerations(viewGenerationSpan);
 const tags = tagsOf(config);
 // Stack names may hold capitals or underscores (an attendee's name); Azure names may not.
-const name = `es-${config.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 16)}`;
+const name = `es-${config.stack
+  .toLowerCase()
+  .replace(/[^a-z0-9-]/g, "-")
+  .slice(0, 16)}`;
 
 const group = new resources.ResourceGroup(`${name}-rg`, { location: config.location, tags });
 const resourceGroupName = group.name;
@@ -102,4 +105,6 @@ export const viewGenerations = pulumi.output(viewGenerationSpan);
  * Each attendee's one link: the live dashboard with the function key in the URL fragment, which
  * browsers never send to a server (so it stays out of logs); the page sends it as x-functions-key.
  */
-export const dashboardUrl = pulumi.secret(pulumi.interpolate`https://${functions.defaultHostName}/api/dashboard#key=${functionKey.apply(encodeURIComponent)}`);
+export const dashboardUrl = pulumi.secret(
+  pulumi.interpolate`https://${functions.defaultHostName}/api/dashboard#key=${functionKey.apply(encodeURIComponent)}`,
+);

@@ -25,7 +25,9 @@ export function retirementProblems(previous: PreviousDeployment | undefined, nex
   const before = previous.span ?? { oldest: 1, newest: 1 };
   const problems: string[] = [];
   if (next.newest < before.newest) {
-    problems.push(`viewsGeneration must not go down (from ${before.newest} to ${next.newest}): that would remove the newest views, which may serve reads`);
+    problems.push(
+      `viewsGeneration must not go down (from ${before.newest} to ${next.newest}): that would remove the newest views, which may serve reads`,
+    );
   }
   if (next.oldest <= before.oldest) return problems;
   if (next.newest > before.newest) {
@@ -33,9 +35,13 @@ export function retirementProblems(previous: PreviousDeployment | undefined, nex
       `viewsRetireBelow rises to ${next.oldest} in the same up that adds generation ${next.newest}: first raise viewsGeneration alone, wait until /api/health shows projection.servingGeneration ${next.oldest} or more, then raise viewsRetireBelow`,
     );
   } else if (serving === undefined) {
-    problems.push(`viewsRetireBelow rises to ${next.oldest}, but which generation serves reads is unknown (${previous.apiBaseUrl ?? "no API URL"}/health did not answer): nothing is removed without that`);
+    problems.push(
+      `viewsRetireBelow rises to ${next.oldest}, but which generation serves reads is unknown (${previous.apiBaseUrl ?? "no API URL"}/health did not answer): nothing is removed without that`,
+    );
   } else if (serving < next.oldest) {
-    problems.push(`viewsRetireBelow rises to ${next.oldest}, but generation ${serving} still serves reads: wait until /api/health shows projection.servingGeneration ${next.oldest} or more`);
+    problems.push(
+      `viewsRetireBelow rises to ${next.oldest}, but generation ${serving} still serves reads: wait until /api/health shows projection.servingGeneration ${next.oldest} or more`,
+    );
   }
   return problems;
 }

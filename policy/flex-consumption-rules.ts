@@ -23,7 +23,8 @@ export interface FlexRejection {
 
 const DEPRECATIONS_TABLE = "learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations";
 /** `az functionapp flex-migration`: the settings it refuses to copy to a Flex app (Azure/azure-cli, appservice custom.py). */
-const AZ_CLI_FLEX_MIGRATION = "github.com/Azure/azure-cli src/azure-cli/azure/cli/command_modules/appservice/custom.py (flex-migration excluded_settings)";
+const AZ_CLI_FLEX_MIGRATION =
+  "github.com/Azure/azure-cli src/azure-cli/azure/cli/command_modules/appservice/custom.py (flex-migration excluded_settings)";
 /** ARM 51021 naming FtpsState, Use32BitWorkerProcess, NetFrameworkVersion, FunctionsRuntimeScaleMonitoringEnabled (West Europe). */
 const PIPELINES_21032 = "github.com/microsoft/azure-pipelines-tasks/issues/21032";
 /** ARM 51021 naming FtpsState, Use32BitWorkerProcess, PreWarmedInstanceCount, NetFrameworkVersion, FunctionsRuntimeScaleMonitoringEnabled. */
@@ -37,8 +38,16 @@ const HOST_10643 = "github.com/Azure/azure-functions-host/issues/10643";
 /** ARM: "The following app setting (Site.SiteConfig.AppSettings.FUNCTIONS_WORKER_RUNTIME) for Flex Consumption sites is invalid." */
 const WORKER_RUNTIME_REJECTED = "ARM 51021 for Site.SiteConfig.AppSettings.FUNCTIONS_WORKER_RUNTIME, reported in public Flex deployments";
 
-const setting = (name: string, instead: string, ...extra: string[]): FlexRejection => ({ name, instead, sources: [DEPRECATIONS_TABLE, AZ_CLI_FLEX_MIGRATION, ...extra] });
-const property = (name: string, instead: string, ...sources: string[]): FlexRejection => ({ name, instead, sources: [DEPRECATIONS_TABLE, ...sources] });
+const setting = (name: string, instead: string, ...extra: string[]): FlexRejection => ({
+  name,
+  instead,
+  sources: [DEPRECATIONS_TABLE, AZ_CLI_FLEX_MIGRATION, ...extra],
+});
+const property = (name: string, instead: string, ...sources: string[]): FlexRejection => ({
+  name,
+  instead,
+  sources: [DEPRECATIONS_TABLE, ...sources],
+});
 
 /** App settings Flex Consumption deprecates or rejects. Names compare case-insensitively, as app settings do. */
 export const FLEX_REJECTED_APP_SETTINGS: readonly FlexRejection[] = [
@@ -66,7 +75,13 @@ export const FLEX_REJECTED_APP_SETTINGS: readonly FlexRejection[] = [
 /** `siteConfig` properties Flex Consumption rejects (ARM 51021 where enforced). */
 export const FLEX_REJECTED_SITE_PROPERTIES: readonly FlexRejection[] = [
   property("ftpsState", "FTP is not available on Flex; basic publishing credentials are turned off instead", PIPELINES_21032, AVM_360),
-  property("netFrameworkVersion", "functionAppConfig.runtime; @pulumi/azure-native adds it by default", PIPELINES_21032, AVM_360, PULUMI_4168),
+  property(
+    "netFrameworkVersion",
+    "functionAppConfig.runtime; @pulumi/azure-native adds it by default",
+    PIPELINES_21032,
+    AVM_360,
+    PULUMI_4168,
+  ),
   property("use32BitWorkerProcess", "not applicable: Flex is 64-bit Linux", PIPELINES_21032, AVM_360),
   property("functionsRuntimeScaleMonitoringEnabled", "Flex scales per function by itself", PIPELINES_21032, AVM_360),
   property("preWarmedInstanceCount", "functionAppConfig.scaleAndConcurrency.alwaysReady", AVM_360),

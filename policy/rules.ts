@@ -69,7 +69,10 @@ export const TLS_AT_LEAST_12 = {
   cosmos: ["Tls12"],
 } as const;
 const tlsAtLeast12 = (allowed: readonly string[], value: unknown, property: string) =>
-  violation(typeof value === "string" && allowed.includes(value), `${property} must be TLS 1.2 or later (${allowed.join(" or ")}), is ${String(value)}`);
+  violation(
+    typeof value === "string" && allowed.includes(value),
+    `${property} must be TLS 1.2 or later (${allowed.join(" or ")}), is ${String(value)}`,
+  );
 
 /**
  * Identity-based authentication types of functionAppConfig.deployment.storage; the third,
@@ -120,10 +123,12 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
   },
   {
     name: "flex-consumption-rejected-settings",
-    description: "Flex Consumption apps set no app setting or site property that Flex deprecates or rejects (policy/flex-consumption-rules.ts).",
+    description:
+      "Flex Consumption apps set no app setting or site property that Flex deprecates or rejects (policy/flex-consumption-rules.ts).",
     types: [T.webApp],
     // functionAppConfig exists only on Flex Consumption sites (Microsoft.Web/sites reference).
-    check: (p) => (p.functionAppConfig === undefined ? [] : flexRejectionsIn(p).map((entry) => `${entry} is rejected or deprecated on Flex Consumption`)),
+    check: (p) =>
+      p.functionAppConfig === undefined ? [] : flexRejectionsIn(p).map((entry) => `${entry} is rejected or deprecated on Flex Consumption`),
   },
   {
     name: "function-app-identity-deployment-storage",
@@ -142,29 +147,46 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
           type !== "UserAssignedIdentity" || at(storage, "authentication", "userAssignedIdentityResourceId") !== undefined,
           "functionAppConfig.deployment.storage.authentication needs userAssignedIdentityResourceId with UserAssignedIdentity",
         ),
-        ...violation(at(storage, "authentication", "storageAccountConnectionStringName") === undefined, "functionAppConfig.deployment.storage must not name a connection string setting"),
+        ...violation(
+          at(storage, "authentication", "storageAccountConnectionStringName") === undefined,
+          "functionAppConfig.deployment.storage must not name a connection string setting",
+        ),
       ];
     },
   },
   {
     name: "function-app-identity-based-settings",
-    description: "Function Apps run as a user-assigned identity and connect with it: no key or connection string, Entra-authenticated telemetry.",
+    description:
+      "Function Apps run as a user-assigned identity and connect with it: no key or connection string, Entra-authenticated telemetry.",
     types: [T.webApp],
     check: (p) => {
       const settings = (at(p, "siteConfig", "appSettings") ?? []) as { name?: string; value?: string }[];
       const names = new Set(settings.map((s) => s.name));
       return [
-        ...violation((at(p, "identity", "type") as string | undefined ?? "").includes("UserAssigned"), "identity must be UserAssigned"),
-        ...settings.filter((s) => FORBIDDEN_APP_SETTINGS.includes(s.name ?? "")).map((s) => `app setting ${s.name ?? ""} is a key or a connection string`),
+        ...violation(((at(p, "identity", "type") as string | undefined) ?? "").includes("UserAssigned"), "identity must be UserAssigned"),
+        ...settings
+          .filter((s) => FORBIDDEN_APP_SETTINGS.includes(s.name ?? ""))
+          .map((s) => `app setting ${s.name ?? ""} is a key or a connection string`),
         ...settings.filter((s) => SECRET_LOOKING.test(s.value ?? "")).map((s) => `app setting ${s.name ?? ""} holds what looks like a key`),
-        ...violation(names.has("AzureWebJobsStorage__accountName") && names.has("AzureWebJobsStorage__credential"), "host storage must be identity-based (AzureWebJobsStorage__accountName, __credential)"),
-        ...violation(!names.has("COSMOS__accountEndpoint") || settings.some((s) => s.name === "COSMOS__credential" && s.value === "managedidentity"), "COSMOS__credential must be managedidentity"),
+        ...violation(
+          names.has("AzureWebJobsStorage__accountName") && names.has("AzureWebJobsStorage__credential"),
+          "host storage must be identity-based (AzureWebJobsStorage__accountName, __credential)",
+        ),
+        ...violation(
+          !names.has("COSMOS__accountEndpoint") || settings.some((s) => s.name === "COSMOS__credential" && s.value === "managedidentity"),
+          "COSMOS__credential must be managedidentity",
+        ),
         // Application Insights takes telemetry only with an Entra token here (app-insights-no-local-auth),
         // and without this setting the host sends none and it is dropped silently: "Authorization=AAD;
         // ClientId=<client id>" for a user-assigned identity (learn.microsoft.com/azure/azure-functions/
         // functions-app-settings#applicationinsights_authentication_string; azure-monitor/app/azure-ad-authentication).
         ...violation(
-          !names.has("APPLICATIONINSIGHTS_CONNECTION_STRING") || settings.some((s) => s.name === "APPLICATIONINSIGHTS_AUTHENTICATION_STRING" && (s.value === undefined || s.value.startsWith("Authorization=AAD"))),
+          !names.has("APPLICATIONINSIGHTS_CONNECTION_STRING") ||
+            settings.some(
+              (s) =>
+                s.name === "APPLICATIONINSIGHTS_AUTHENTICATION_STRING" &&
+                (s.value === undefined || s.value.startsWith("Authorization=AAD")),
+            ),
           "APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be Authorization=AAD;ClientId=<identity client id>: Application Insights local auth is off",
         ),
       ];

@@ -73,7 +73,9 @@ export async function buildFunctions(outDir = join(ROOT, "dist")): Promise<Build
   const rootPackage = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
   const files: Record<string, Buffer> = {
     "host.json": readFileSync(join(ROOT, "functions/host.json")),
-    "package.json": Buffer.from(`${JSON.stringify({ name: "eventsourcing-azure-functions", version: rootPackage.version, private: true, type: "commonjs", main: "main.js", engines: { node: ">=22" } }, null, 2)}\n`),
+    "package.json": Buffer.from(
+      `${JSON.stringify({ name: "eventsourcing-azure-functions", version: rootPackage.version, private: true, type: "commonjs", main: "main.js", engines: { node: ">=22" } }, null, 2)}\n`,
+    ),
     "main.js": readFileSync(join(folder, "main.js")),
     "main.js.LEGAL.txt": readFileSync(join(folder, "main.js.LEGAL.txt")),
   };
@@ -81,7 +83,14 @@ export async function buildFunctions(outDir = join(ROOT, "dist")): Promise<Build
   const zipBytes = deterministicZip(Object.entries(files).map(([name, data]) => ({ name, data })));
   const zip = join(outDir, "functionapp.zip");
   writeFileSync(zip, zipBytes);
-  return { folder, zip, bundleBytes: files["main.js"]?.length ?? 0, zipBytes: zipBytes.length, sha256: createHash("sha256").update(zipBytes).digest("hex"), dashboardPageBytes: page.pageBytes };
+  return {
+    folder,
+    zip,
+    bundleBytes: files["main.js"]?.length ?? 0,
+    zipBytes: zipBytes.length,
+    sha256: createHash("sha256").update(zipBytes).digest("hex"),
+    dashboardPageBytes: page.pageBytes,
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

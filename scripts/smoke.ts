@@ -20,7 +20,9 @@ function formatCall(call: Call): string {
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
   const target = await resolveTarget(args);
-  console.log(`smoke: ${target.apiBaseUrl} (from ${target.source}${target.key === undefined ? ", no function key" : ", with the function key"})`);
+  console.log(
+    `smoke: ${target.apiBaseUrl} (from ${target.source}${target.key === undefined ? ", no function key" : ", with the function key"})`,
+  );
   const calls: Call[] = [];
   let pollsShown = 0;
   const api = apiClient(target.apiBaseUrl, target.key, (call) => {
@@ -38,7 +40,10 @@ async function main(argv: readonly string[]): Promise<number> {
       const detail = await step.run(api, context);
       console.log(`      ok: ${detail}`);
     } catch (error) {
-      const reason = error instanceof SmokeFailure ? error.message : `${error instanceof Error ? error.message : String(error)} (calling ${target.apiBaseUrl})`;
+      const reason =
+        error instanceof SmokeFailure
+          ? error.message
+          : `${error instanceof Error ? error.message : String(error)} (calling ${target.apiBaseUrl})`;
       console.error(`      FAILED: ${reason}`);
       console.error(`smoke failed at step ${index + 1} of ${steps.length} (${step.title})`);
       return 1;
@@ -48,7 +53,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const units = charged.reduce((sum, c) => sum + (c.requestCharge ?? 0), 0);
   console.log(
     `smoke passed: ${steps.length} checks, ${calls.length} calls in ${((performance.now() - started) / 1000).toFixed(1)} s; views caught up in ${Math.round(context.viewsCaughtUpMs ?? 0)} ms; ` +
-      (charged.length === 0 ? "no request charges reported (x-request-charge absent: not Cosmos DB)" : `${units.toFixed(2)} RU over ${charged.length} charged calls`),
+      (charged.length === 0
+        ? "no request charges reported (x-request-charge absent: not Cosmos DB)"
+        : `${units.toFixed(2)} RU over ${charged.length} charged calls`),
   );
   return 0;
 }

@@ -17,8 +17,17 @@ export class ArmResourceGroups implements ResourceGroupPort {
     private readonly project: string,
   ) {}
 
-  static create(options: { subscriptionId: string; project: string; credential?: TokenCredential; clientOptions?: ResourceManagementClientOptionalParams }): ArmResourceGroups {
-    const client = new ResourceManagementClient(options.credential ?? defaultCredential(process.env), options.subscriptionId, options.clientOptions ?? {});
+  static create(options: {
+    subscriptionId: string;
+    project: string;
+    credential?: TokenCredential;
+    clientOptions?: ResourceManagementClientOptionalParams;
+  }): ArmResourceGroups {
+    const client = new ResourceManagementClient(
+      options.credential ?? defaultCredential(process.env),
+      options.subscriptionId,
+      options.clientOptions ?? {},
+    );
     return new ArmResourceGroups(client, options.project);
   }
 

@@ -27,7 +27,9 @@ export function linksFrom(outputs: StackOutputs): AttendeeLinks {
   const smokeOutput = text("smokeCommand");
   const missing = ["apiBaseUrl", "functionKey", "dashboardUrl", "smokeCommand"].filter((name) => text(name) === undefined);
   const smokeCommand =
-    apiBaseUrl !== undefined && functionKey !== undefined ? `npm run smoke -- --base-url ${shellQuote(apiBaseUrl)} --key ${shellQuote(functionKey)}` : smokeOutput;
+    apiBaseUrl !== undefined && functionKey !== undefined
+      ? `npm run smoke -- --base-url ${shellQuote(apiBaseUrl)} --key ${shellQuote(functionKey)}`
+      : smokeOutput;
   return { apiBaseUrl, dashboardUrl, smokeCommand, stackSmokeCommand: smokeOutput, missing };
 }
 

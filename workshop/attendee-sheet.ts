@@ -54,7 +54,8 @@ export function attendeesMarkdown(header: SheetHeader, rows: readonly SheetRow[]
       `- Dashboard: ${dashboardUrl === undefined ? `${NOT_AVAILABLE} (the stack has no \`dashboardUrl\` output)` : `<${dashboardUrl}>`}`,
       `- Smoke test: ${smokeCommand === undefined ? NOT_AVAILABLE : `\`${smokeCommand}\``}`,
     );
-    if (stackSmokeCommand !== undefined && stackSmokeCommand !== smokeCommand) parts.push(`- Smoke test with the stack's state (presenter): \`${stackSmokeCommand}\``);
+    if (stackSmokeCommand !== undefined && stackSmokeCommand !== smokeCommand)
+      parts.push(`- Smoke test with the stack's state (presenter): \`${stackSmokeCommand}\``);
     const note = noteOf(row);
     if (note.length > 0) parts.push(`- Note: ${note}`);
     parts.push("");

@@ -119,13 +119,19 @@ export class AutomationStacks implements StackPort {
     const [last] = await handle.history(1, 1, false);
     if (last === undefined) return undefined;
     const endTime = last.endTime as Date | undefined;
-    return { kind: last.kind, result: last.result, endTime: endTime === undefined || Number.isNaN(endTime.getTime()) ? undefined : endTime.toISOString() };
+    return {
+      kind: last.kind,
+      result: last.result,
+      endTime: endTime === undefined || Number.isNaN(endTime.getTime()) ? undefined : endTime.toISOString(),
+    };
   }
 
   private handle(stack: string, mode: "create" | "select"): Promise<Stack> {
     const existing = this.handles.get(stack);
     if (existing !== undefined) return existing;
-    const next = this.selecting.then(() => (mode === "create" ? Stack.createOrSelect(stack, this.workspace) : Stack.select(stack, this.workspace)));
+    const next = this.selecting.then(() =>
+      mode === "create" ? Stack.createOrSelect(stack, this.workspace) : Stack.select(stack, this.workspace),
+    );
     this.selecting = next.catch(() => undefined);
     this.handles.set(stack, next);
     next.catch(() => this.handles.delete(stack));

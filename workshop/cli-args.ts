@@ -48,11 +48,15 @@ export function parseWorkshopArgs(argv: readonly string[], defaults: ParseDefaul
   const parallel = positiveInt("--parallel", parsed.parallel) ?? defaults.parallel;
   switch (command) {
     case "up": {
-      if (parsed.attendees !== undefined && parsed.count !== undefined) throw new UsageError("give either --attendees or --count, not both");
+      if (parsed.attendees !== undefined && parsed.count !== undefined)
+        throw new UsageError("give either --attendees or --count, not both");
       const count = positiveInt("--count", parsed.count);
       const attendees =
         parsed.attendees !== undefined
-          ? parsed.attendees.split(",").map((name) => name.trim()).filter((name) => name.length > 0)
+          ? parsed.attendees
+              .split(",")
+              .map((name) => name.trim())
+              .filter((name) => name.length > 0)
           : count !== undefined
             ? numberedAttendees(count)
             : undefined;
@@ -60,7 +64,8 @@ export function parseWorkshopArgs(argv: readonly string[], defaults: ParseDefaul
       const duplicate = attendees.find((name, i) => attendees.indexOf(name) !== i);
       if (duplicate !== undefined) throw new UsageError(`attendee '${duplicate}' is listed twice`);
       if (parsed.location === undefined) throw new UsageError("up needs --location <region>, e.g. --location westeurope");
-      const expires = parsed.expires === undefined ? new Date(defaults.now.getTime() + defaults.lifetimeHours * 3_600_000) : instant(parsed.expires);
+      const expires =
+        parsed.expires === undefined ? new Date(defaults.now.getTime() + defaults.lifetimeHours * 3_600_000) : instant(parsed.expires);
       if (expires.getTime() <= defaults.now.getTime()) throw new UsageError(`--expires ${parsed.expires ?? ""} is not in the future`);
       return {
         command,
@@ -100,7 +105,8 @@ function positiveInt(flag: string, raw: string | undefined): number | undefined 
 
 function instant(raw: string): Date {
   // An ISO 8601 date-time with a zone, so the expiry means the same on every machine.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)) throw new UsageError(`--expires must be an ISO time with a zone, e.g. 2026-12-01T18:00:00Z; got '${raw}'`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw))
+    throw new UsageError(`--expires must be an ISO time with a zone, e.g. 2026-12-01T18:00:00Z; got '${raw}'`);
   const date = new Date(raw);
   if (Number.isNaN(date.getTime())) throw new UsageError(`--expires '${raw}' is not a valid time`);
   return date;

@@ -38,14 +38,22 @@ async function run(command: WorkshopCommand, settings: WorkshopSettings): Promis
     case "sweep": {
       const resourceGroups = ArmResourceGroups.create({ subscriptionId: await currentSubscription(process.env), project: stacks.project });
       const deps = { ...common, resourceGroups };
-      return (command.command === "down" ? await workshopDown(command.workshop, command.parallel, deps) : await workshopSweep(command.parallel, deps)).exitCode;
+      return (
+        command.command === "down"
+          ? await workshopDown(command.workshop, command.parallel, deps)
+          : await workshopSweep(command.parallel, deps)
+      ).exitCode;
     }
   }
 }
 
 try {
   const settings = settingsFrom(process.env);
-  const command = parseWorkshopArgs(process.argv.slice(2), { now: new Date(), parallel: settings.defaultParallel, lifetimeHours: settings.defaultLifetimeHours });
+  const command = parseWorkshopArgs(process.argv.slice(2), {
+    now: new Date(),
+    parallel: settings.defaultParallel,
+    lifetimeHours: settings.defaultLifetimeHours,
+  });
   process.exitCode = await run(command, settings);
 } catch (error) {
   if (error instanceof UsageError) {

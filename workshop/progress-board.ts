@@ -22,7 +22,12 @@ export interface ProgressBoard {
 
 const RESOURCE_STEP = 10;
 
-export function createProgressBoard(names: readonly string[], out: Output, isTTY: boolean, clock: () => Date = () => new Date()): ProgressBoard {
+export function createProgressBoard(
+  names: readonly string[],
+  out: Output,
+  isTTY: boolean,
+  clock: () => Date = () => new Date(),
+): ProgressBoard {
   const width = Math.max(...names.map((name) => name.length), 4);
   const states = new Map<string, LineState>(names.map((name) => [name, { phase: "waiting" }]));
   const render = (name: string, state: LineState): string => {

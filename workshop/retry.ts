@@ -51,7 +51,10 @@ export async function withRetry<T>(
 export function messageOf(error: unknown): string {
   if (error instanceof RetriesExhausted) return error.message;
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
   // The CLI's own "error: ..." line says what went wrong; the rest is its progress output.
   const errorLine = lines.find((line) => /\berror:/i.test(line));
   const first = errorLine === undefined ? (lines[0] ?? "unknown error") : errorLine.slice(errorLine.search(/\berror:/i));

@@ -2,7 +2,11 @@
  * Runs `task` for every item, at most `parallel` at a time, and settles every one: a failed
  * attendee never stops the others. Results come back in the items' order.
  */
-export async function runInParallel<T, R>(items: readonly T[], parallel: number, task: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function runInParallel<T, R>(
+  items: readonly T[],
+  parallel: number,
+  task: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -26,7 +26,10 @@ export const DEFAULT_SETTINGS: WorkshopSettings = {
 };
 
 /** WORKSHOP_CONFIRM_ABOVE and WORKSHOP_COST_PER_ATTENDEE_USD override the defaults. */
-export function settingsFrom(env: Readonly<Record<string, string | undefined>>, base: WorkshopSettings = DEFAULT_SETTINGS): WorkshopSettings {
+export function settingsFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  base: WorkshopSettings = DEFAULT_SETTINGS,
+): WorkshopSettings {
   const number = (name: string, fallback: number, isValid: (n: number) => boolean): number => {
     const raw = env[name];
     if (raw === undefined || raw === "") return fallback;

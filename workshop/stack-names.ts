@@ -15,13 +15,17 @@ export function numberedAttendees(count: number): string[] {
 
 /** The prefix the program gives a stack's Azure names; it must stay as in infra/index.ts. */
 export function azureNamePrefix(stack: string): string {
-  return `es-${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 16)}`;
+  return `es-${stack
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .slice(0, 16)}`;
 }
 
 /** Problems with a room's names, as sentences; empty when the names are usable. */
 export function nameProblems(workshop: string, attendees: readonly string[]): string[] {
   const problems: string[] = [];
-  if (!WORKSHOP_ID.test(workshop)) problems.push(`workshop id '${workshop}' must be 1-20 lower-case letters, digits or '-', starting with a letter or digit`);
+  if (!WORKSHOP_ID.test(workshop))
+    problems.push(`workshop id '${workshop}' must be 1-20 lower-case letters, digits or '-', starting with a letter or digit`);
   const seen = new Map<string, string>();
   for (const attendee of attendees) {
     if (!ATTENDEE_NAME.test(attendee)) {
@@ -32,7 +36,10 @@ export function nameProblems(workshop: string, attendees: readonly string[]): st
     // that far would get resources named alike (told apart only by Pulumi's random suffix).
     const prefix = azureNamePrefix(stackNameOf(workshop, attendee));
     const other = seen.get(prefix);
-    if (other !== undefined) problems.push(`attendees '${other}' and '${attendee}' give the same Azure name prefix '${prefix}': shorten the workshop id or the names`);
+    if (other !== undefined)
+      problems.push(
+        `attendees '${other}' and '${attendee}' give the same Azure name prefix '${prefix}': shorten the workshop id or the names`,
+      );
     else seen.set(prefix, attendee);
   }
   if (attendees.length === 0) problems.push("no attendees: give --attendees a,b,c or --count N");

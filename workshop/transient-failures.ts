@@ -16,7 +16,8 @@ export const TRANSIENT_FAILURES: readonly TransientFailure[] = [
     // Entra ID replicates the new principal.
     name: "role assignment before the identity has replicated",
     pattern: /PrincipalNotFound/,
-    source: "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting (PrincipalNotFound: the principal was recently created; retry or set principalType)",
+    source:
+      "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting (PrincipalNotFound: the principal was recently created; retry or set principalType)",
   },
   {
     // ARM and resource providers throttle per subscription and principal; a room of stacks

@@ -46,7 +46,10 @@ async function teardown(stacks: readonly string[], parallel: number, deps: Teard
   const board = deps.board(stacks);
   const retried = <T>(stack: string, phase: string, operation: () => Promise<T>): Promise<T> =>
     withRetry(operation, settings.retry, deps.sleep, (failure, attempt, delayMs) => {
-      board.update(stack, { phase: `${phase}: retrying`, detail: `${failure.name}; attempt ${attempt + 1} in ${Math.round(delayMs / 1000)} s` });
+      board.update(stack, {
+        phase: `${phase}: retrying`,
+        detail: `${failure.name}; attempt ${attempt + 1} in ${Math.round(delayMs / 1000)} s`,
+      });
     });
 
   const settled = await runInParallel(stacks, parallel, async (stack): Promise<TeardownOutcome> => {
@@ -90,7 +93,14 @@ async function teardown(stacks: readonly string[], parallel: number, deps: Teard
   const outcomes = stacks.map((stack, i): TeardownOutcome => {
     const result = settled[i];
     if (result?.status === "fulfilled") return result.value;
-    return { stack, knownGroup: undefined, destroyError: messageOf(result?.reason), removeError: undefined, leftovers: undefined, verifyError: "not checked" };
+    return {
+      stack,
+      knownGroup: undefined,
+      destroyError: messageOf(result?.reason),
+      removeError: undefined,
+      leftovers: undefined,
+      verifyError: "not checked",
+    };
   });
   log.write(teardownReport(outcomes));
   return { exitCode: outcomes.every(verifiedEmpty) ? 0 : 1, outcomes };

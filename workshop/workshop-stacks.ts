@@ -14,8 +14,13 @@ export async function labelledStacks(stacks: StackPort, workshop?: string): Prom
   // The name is only a shortcut; the labels decide (a stack named like a workshop's may not be one).
   const candidates = workshop === undefined ? listings : listings.filter((listing) => listing.name.startsWith(`${workshop}-`));
   // One CLI process per stack: a room's worth at a time, not all at once.
-  const labelled = await mapInParallel(candidates, LOOKUPS_AT_ONCE, async (listing) => ({ listing, labels: await stacks.labels(listing.name) }));
-  return labelled.filter((entry): entry is LabelledStack => entry.labels !== undefined && (workshop === undefined || entry.labels.workshop === workshop));
+  const labelled = await mapInParallel(candidates, LOOKUPS_AT_ONCE, async (listing) => ({
+    listing,
+    labels: await stacks.labels(listing.name),
+  }));
+  return labelled.filter(
+    (entry): entry is LabelledStack => entry.labels !== undefined && (workshop === undefined || entry.labels.workshop === workshop),
+  );
 }
 
 export function isExpired(labels: WorkshopLabels, now: Date): boolean {

@@ -40,7 +40,9 @@ export async function workshopUp(request: UpRequest, deps: WorkshopDeps): Promis
   const count = request.attendees.length;
   const cost = `expected cost: about ${formatUsd(settings.costPerAttendeeUsd)} per attendee per day, ${formatUsd(settings.costPerAttendeeUsd * count)} for ${count} attendee(s) (an estimate; idle stacks cost close to nothing)`;
   if (count > settings.confirmAbove && !request.yes) {
-    log.write(`workshop up: ${count} attendees is more than ${settings.confirmAbove} (WORKSHOP_CONFIRM_ABOVE); nothing was created.\n${cost}\nRun again with --yes to go ahead.\n`);
+    log.write(
+      `workshop up: ${count} attendees is more than ${settings.confirmAbove} (WORKSHOP_CONFIRM_ABOVE); nothing was created.\n${cost}\nRun again with --yes to go ahead.\n`,
+    );
     return { exitCode: 2, rows: [], files: [] };
   }
   const labelStore = await deps.stacks.labelStore();
@@ -55,7 +57,12 @@ export async function workshopUp(request: UpRequest, deps: WorkshopDeps): Promis
     board.update(attendee, { phase: "preparing" });
     const outputs = await withRetry(
       async (attempt) => {
-        await deps.stacks.prepare(stack, { location: request.location, owner: attendee, workshop: request.workshop, expires: request.expires.toISOString() });
+        await deps.stacks.prepare(stack, {
+          location: request.location,
+          owner: attendee,
+          workshop: request.workshop,
+          expires: request.expires.toISOString(),
+        });
         return deps.stacks.up(stack, progressLine(board, attendee, attempt === 1 ? "up" : `up (attempt ${attempt})`));
       },
       settings.retry,
@@ -65,7 +72,10 @@ export async function workshopUp(request: UpRequest, deps: WorkshopDeps): Promis
       },
     );
     const links = linksFrom(outputs);
-    board.update(attendee, { phase: "done", detail: links.missing.length === 0 ? (links.apiBaseUrl ?? "") : `outputs missing: ${links.missing.join(", ")}` });
+    board.update(attendee, {
+      phase: "done",
+      detail: links.missing.length === 0 ? (links.apiBaseUrl ?? "") : `outputs missing: ${links.missing.join(", ")}`,
+    });
     return links;
   });
   const rows: SheetRow[] = stacks.map(({ attendee, stack }, i) => {
@@ -79,7 +89,10 @@ export async function workshopUp(request: UpRequest, deps: WorkshopDeps): Promis
 
   const dir = `${deps.outputRoot}/workshops/${request.workshop}`;
   const files = [`${dir}/attendees.md`, `${dir}/attendees.csv`];
-  await deps.writePrivateFile(files[0] as string, attendeesMarkdown({ workshop: request.workshop, location: request.location, expires: request.expires }, rows));
+  await deps.writePrivateFile(
+    files[0] as string,
+    attendeesMarkdown({ workshop: request.workshop, location: request.location, expires: request.expires }, rows),
+  );
   await deps.writePrivateFile(files[1] as string, attendeesCsv(rows));
 
   const failed = rows.filter((row) => row.links === undefined);
@@ -87,7 +100,9 @@ export async function workshopUp(request: UpRequest, deps: WorkshopDeps): Promis
   log.write(
     `\n${rows.length - failed.length} of ${rows.length} stack(s) up. Sheets (they hold keys; git ignores them): ${files.join(", ")}\n` +
       (missing.length > 0 ? `Some stacks have no ${missing.join(", ")} output: the sheet says "not available" there.\n` : "") +
-      (failed.length > 0 ? `Failed: ${failed.map((row) => `${row.attendee} (${row.error ?? ""})`).join("; ")}\nRun the same command again to retry them; \`workshop down --workshop ${request.workshop}\` removes everything.\n` : "") +
+      (failed.length > 0
+        ? `Failed: ${failed.map((row) => `${row.attendee} (${row.error ?? ""})`).join("; ")}\nRun the same command again to retry them; \`workshop down --workshop ${request.workshop}\` removes everything.\n`
+        : "") +
       `Tear down: npm run workshop -- down --workshop ${request.workshop}\n`,
   );
   return { exitCode: failed.length === 0 ? 0 : 1, rows, files };

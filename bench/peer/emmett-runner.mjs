@@ -15,7 +15,11 @@ const eventData = JSON.parse(arg("event-json"));
 const connection = sqliteConnection({ fileName: file });
 await connection.command("PRAGMA journal_mode = WAL");
 await connection.command("PRAGMA synchronous = FULL");
-const store = getSQLiteEventStore({ fileName: file, schema: { autoMigration: "CreateOrUpdate" }, connectionOptions: { singleton: true, connection } });
+const store = getSQLiteEventStore({
+  fileName: file,
+  schema: { autoMigration: "CreateOrUpdate" },
+  connectionOptions: { singleton: true, connection },
+});
 const event = (n) => ({ type: "OrderRequested", data: { ...eventData, n }, metadata: { eventId: randomUUID() } });
 const timed = async (count, op) => {
   const started = process.hrtime.bigint();
@@ -24,12 +28,19 @@ const timed = async (count, op) => {
 };
 
 if (workload === "W3") {
-  for (let s = 0; s < streams; s++) await store.appendToStream(`s-${s}`, Array.from({ length: 10 }, (_, i) => event(i)), { expectedStreamVersion: 0n });
+  for (let s = 0; s < streams; s++)
+    await store.appendToStream(
+      `s-${s}`,
+      Array.from({ length: 10 }, (_, i) => event(i)),
+      { expectedStreamVersion: 0n },
+    );
   const seconds = await timed(streams, async (s) => {
     const result = await store.readStream(`s-${s}`);
     if (result.events.length !== 10) throw new Error("short read");
   });
-  process.stdout.write(`${JSON.stringify({ store: "emmett-sqlite", workload, operations: streams, seconds, perSecond: streams / seconds })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ store: "emmett-sqlite", workload, operations: streams, seconds, perSecond: streams / seconds })}\n`,
+  );
 } else {
   const n = workload === "W1" ? streams : 1;
   const versions = new Array(n).fill(0);
@@ -38,6 +49,8 @@ if (workload === "W3") {
     await store.appendToStream(`s-${s}`, [event(i)], { expectedStreamVersion: BigInt(versions[s]) });
     versions[s]++;
   });
-  process.stdout.write(`${JSON.stringify({ store: "emmett-sqlite", workload, operations: appends, seconds, perSecond: appends / seconds })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ store: "emmett-sqlite", workload, operations: appends, seconds, perSecond: appends / seconds })}\n`,
+  );
 }
 connection.close();

@@ -11,10 +11,20 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
 const head = await events.headPosition();
 const started = process.hrtime.bigint();
-await new LocalProjector({ feed: events, events, views, deadLetters: views, checkpoints: views, catchUpBatchSize: Number(batch ?? 20_000), transaction: (work) => views.inTransaction(work) }).catchUp();
+await new LocalProjector({
+  feed: events,
+  events,
+  views,
+  deadLetters: views,
+  checkpoints: views,
+  catchUpBatchSize: Number(batch ?? 20_000),
+  transaction: (work) => views.inTransaction(work),
+}).catchUp();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
-process.stdout.write(`${JSON.stringify({ events: head, seconds, eventsPerSecond: head / seconds, peakRssMiB: peakRss / 1024 / 1024, deadLetters: await views.count() })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ events: head, seconds, eventsPerSecond: head / seconds, peakRssMiB: peakRss / 1024 / 1024, deadLetters: await views.count() })}\n`,
+);
 views.close();
 await events.close();

@@ -23,14 +23,29 @@ export async function seedEvents(file: string, events: number, onProgress?: (wri
       const orderNumber = plan.orderNumber;
       const batch: NewEvent[] = stepsOf(plan).map(([, suffix, body]) => {
         const data =
-          suffix === "" ? { ...(body as object), orderNumber }
-          : suffix === "/articles" ? { orderNumber, articles: (body as { articles: unknown }).articles }
-          : suffix === "/cancel" ? { orderNumber, reason: "changed" }
-          : suffix === "/start-picking" ? { orderNumber, pickingStartTime: at }
-          : suffix === "/dispatch" ? { orderNumber, pickingEndTime: at }
-          : suffix === "/deliver" ? { orderNumber, deliveredTime: at }
-          : { orderNumber };
-        const type = { "": "OrderRequested", "/accept": "OrderAccepted", "/articles": "OrderArticlesUpdated", "/cancel": "OrderCancelled", "/start-picking": "OrderPickingStarted", "/dispatch": "OrderOutForDelivery", "/deliver": "OrderDelivered" }[suffix] ?? "OrderAccepted";
+          suffix === ""
+            ? { ...(body as object), orderNumber }
+            : suffix === "/articles"
+              ? { orderNumber, articles: (body as { articles: unknown }).articles }
+              : suffix === "/cancel"
+                ? { orderNumber, reason: "changed" }
+                : suffix === "/start-picking"
+                  ? { orderNumber, pickingStartTime: at }
+                  : suffix === "/dispatch"
+                    ? { orderNumber, pickingEndTime: at }
+                    : suffix === "/deliver"
+                      ? { orderNumber, deliveredTime: at }
+                      : { orderNumber };
+        const type =
+          {
+            "": "OrderRequested",
+            "/accept": "OrderAccepted",
+            "/articles": "OrderArticlesUpdated",
+            "/cancel": "OrderCancelled",
+            "/start-picking": "OrderPickingStarted",
+            "/dispatch": "OrderOutForDelivery",
+            "/deliver": "OrderDelivered",
+          }[suffix] ?? "OrderAccepted";
         return { eventId: randomUUID(), type, data, metadata: {} };
       });
       await store.append(`order-${orderNumber}`, batch, "no_stream");

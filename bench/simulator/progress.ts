@@ -8,7 +8,9 @@ export function progressBar(total: number, label: string): { tick(detail: string
     if (tty) {
       const width = 30;
       const filled = Math.round(ratio * width);
-      process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${count}/${total} ${label} ${detail}   `);
+      process.stderr.write(
+        `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${count}/${total} ${label} ${detail}   `,
+      );
     } else if (Math.floor(ratio * 10) > lastTenth) {
       lastTenth = Math.floor(ratio * 10);
       process.stderr.write(`${(ratio * 100).toFixed(0)}% ${count}/${total} ${label} ${detail}\n`);

@@ -46,8 +46,11 @@ export async function verifyViews(get: Get, plans: readonly OrderPlan[], before:
       const view = await get(`/views/orders/${plan.orderNumber}`);
       if (view.status === 200 && view.body.status === finalStatus(plan)) {
         const expected = { orderNumber: plan.orderNumber, status: finalStatus(plan), customerId: plan.customerId, hubId: plan.hubId };
-        for (const [key, value] of Object.entries(expected)) if (view.body[key] !== value) problems.push(`order ${plan.orderNumber}: ${key} is ${String(view.body[key])}, expected ${String(value)}`);
-        if (JSON.stringify(sortLines(view.body.articles)) !== JSON.stringify(sortLines(finalArticles(plan)))) problems.push(`order ${plan.orderNumber}: articles differ`);
+        for (const [key, value] of Object.entries(expected))
+          if (view.body[key] !== value)
+            problems.push(`order ${plan.orderNumber}: ${key} is ${String(view.body[key])}, expected ${String(value)}`);
+        if (JSON.stringify(sortLines(view.body.articles)) !== JSON.stringify(sortLines(finalArticles(plan))))
+          problems.push(`order ${plan.orderNumber}: articles differ`);
         break;
       }
       if (Date.now() > deadline) {
@@ -67,13 +70,15 @@ export async function verifyViews(get: Get, plans: readonly OrderPlan[], before:
     if (total !== expected) problems.push(`customer ${customerId}: totalOrders ${total}, expected ${expected}`);
     // The view is paged: follow `next` to the last page.
     const orders = [...((view.body?.orders ?? []) as { orderNumber: string; status: string }[])];
-    for (let next = view.body?.next as string | null | undefined; typeof next === "string"; ) {
+    for (let next = view.body?.next as string | null | undefined; typeof next === "string";) {
       const page = await get(`/views/customers/${customerId}?limit=1000&after=${next}`);
       orders.push(...((page.body?.orders ?? []) as { orderNumber: string; status: string }[]));
       next = page.body?.next as string | null | undefined;
     }
     const listed = new Map(orders.map((o) => [o.orderNumber, o.status]));
-    for (const plan of theirs) if (listed.get(plan.orderNumber) !== finalStatus(plan)) problems.push(`customer ${customerId}: order ${plan.orderNumber} listed as ${String(listed.get(plan.orderNumber))}`);
+    for (const plan of theirs)
+      if (listed.get(plan.orderNumber) !== finalStatus(plan))
+        problems.push(`customer ${customerId}: order ${plan.orderNumber} listed as ${String(listed.get(plan.orderNumber))}`);
   }
 
   // Hub-day keys come from the store's recordedAt of each OrderRequested.
@@ -97,15 +102,22 @@ export async function verifyViews(get: Get, plans: readonly OrderPlan[], before:
     for (const field of ["ordersRequested", "ordersCancelled", "ordersDelivered"] as const) {
       if (actual[field] !== expected[field]) problems.push(`hub-day ${key}: ${field} ${actual[field]}, expected ${expected[field]}`);
     }
-    if (JSON.stringify(sortObject(actual.articles)) !== JSON.stringify(sortObject(expected.articles))) problems.push(`hub-day ${key}: articles differ`);
+    if (JSON.stringify(sortObject(actual.articles)) !== JSON.stringify(sortObject(expected.articles)))
+      problems.push(`hub-day ${key}: articles differ`);
   }
   return problems;
 }
 
 function sortLines(lines: readonly { article: string; quantity: number; price: number }[]) {
-  return [...lines].map(({ article, quantity, price }) => ({ article, quantity, price })).sort((a, b) => a.article.localeCompare(b.article));
+  return [...lines]
+    .map(({ article, quantity, price }) => ({ article, quantity, price }))
+    .sort((a, b) => a.article.localeCompare(b.article));
 }
 
 function sortObject(value: Record<string, number>) {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }

@@ -8,7 +8,12 @@ const store = new SqliteEventStore({ file: args.file });
 const event = (n: number) => ({ eventId: randomUUID(), type: "OrderRequested", data: eventData(n), metadata: {} });
 
 if (args.workload === "W3") {
-  for (let s = 0; s < args.streams; s++) await store.append(`s-${s}`, Array.from({ length: 10 }, (_, i) => event(i)), 0);
+  for (let s = 0; s < args.streams; s++)
+    await store.append(
+      `s-${s}`,
+      Array.from({ length: 10 }, (_, i) => event(i)),
+      0,
+    );
   const seconds = await timed(args.streams, async (s) => {
     const slice = await store.read(`s-${s}`, { maxCount: 1000 });
     if (slice.events.length !== 10) throw new Error("short read");

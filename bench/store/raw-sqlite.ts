@@ -10,7 +10,9 @@ const args = parseWorkloadArgs(process.argv.slice(2));
 const db = new Database(args.file);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = FULL");
-db.exec("CREATE TABLE events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, version INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (stream_id, version))");
+db.exec(
+  "CREATE TABLE events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, version INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (stream_id, version))",
+);
 const head = db.prepare<[string], { v: number | null }>("SELECT MAX(version) AS v FROM events WHERE stream_id = ?");
 const insert = db.prepare("INSERT INTO events (stream_id, version, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)");
 const append = db.transaction((stream: string, expected: number, n: number) => {

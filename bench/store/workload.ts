@@ -22,7 +22,10 @@ export function eventData(n: number): Record<string, unknown> {
   return {
     orderNumber: `order-${n}`,
     hubId: 10000 + (n % 10),
-    customer: { customerId: 50000 + (n % 100), deliveryAddress: { name: "Ada Lovelace", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" } },
+    customer: {
+      customerId: 50000 + (n % 100),
+      deliveryAddress: { name: "Ada Lovelace", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" },
+    },
     articles: [
       { article: "Coca-Cola Cherry", quantity: 1 + (n % 5), price: 2.95 },
       { article: "Mojito", quantity: 1, price: 7.5 },

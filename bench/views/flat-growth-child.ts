@@ -27,8 +27,23 @@ let clock = Date.parse("2026-11-27T00:00:00.000Z");
 const events = new SqliteEventStore({ file: join(dir, "events.db"), clock: () => new Date(clock++) });
 const writer = new SqliteProjectionStore(join(dir, "views.db"));
 const reader = new SqliteProjectionStore(join(dir, "views.db"));
-const projector = new LocalProjector({ feed: events, events, views: writer, deadLetters: writer, checkpoints: writer, transaction: (work) => writer.inTransaction(work) });
-const deps: AppDependencies = { events, views: reader, deadLetters: reader, recentEvents: sqliteRecentEvents(events), projectionHealth: () => Promise.resolve({ position: null, lagEvents: null, lagMs: null }), now: () => new Date(), newId: () => crypto.randomUUID() };
+const projector = new LocalProjector({
+  feed: events,
+  events,
+  views: writer,
+  deadLetters: writer,
+  checkpoints: writer,
+  transaction: (work) => writer.inTransaction(work),
+});
+const deps: AppDependencies = {
+  events,
+  views: reader,
+  deadLetters: reader,
+  recentEvents: sqliteRecentEvents(events),
+  projectionHealth: () => Promise.resolve({ position: null, lagEvents: null, lagMs: null }),
+  now: () => new Date(),
+  newId: () => crypto.randomUUID(),
+};
 const getCustomer = customerViewHandler(deps);
 
 let placed = 0;
@@ -42,7 +57,12 @@ async function wave(customerId: number, hubId: number): Promise<void> {
       const event: NewEvent = {
         eventId: crypto.randomUUID(),
         type: "OrderRequested",
-        data: { orderNumber, hubId, customer: { customerId, deliveryAddress: { name: "Ada", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" } }, articles: [{ article: "Mojito", quantity: 1 + (n % 3), price: 7.5 }] },
+        data: {
+          orderNumber,
+          hubId,
+          customer: { customerId, deliveryAddress: { name: "Ada", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" } },
+          articles: [{ article: "Mojito", quantity: 1 + (n % 3), price: 7.5 }],
+        },
         metadata: {},
       };
       await events.append(`order-${orderNumber}`, [event], "no_stream");
@@ -61,7 +81,11 @@ async function firstPageMs(customerId: number): Promise<number> {
   const times: number[] = [];
   // 30 warm-up calls, then the median of 300: a sub-millisecond figure needs many samples.
   for (let i = 0; i < 330; i++) {
-    const request = new HttpRequest({ method: "GET", url: `http://127.0.0.1/api/views/customers/${customerId}`, params: { customerId: String(customerId) } });
+    const request = new HttpRequest({
+      method: "GET",
+      url: `http://127.0.0.1/api/views/customers/${customerId}`,
+      params: { customerId: String(customerId) },
+    });
     const started = process.hrtime.bigint();
     const response = await getCustomer(request, new InvocationContext({ functionName: "customerView" }));
     if (response.status !== 200) throw new Error(`GET answered ${String(response.status)}`);

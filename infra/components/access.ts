@@ -31,9 +31,14 @@ export class Access extends pulumi.ComponentResource {
   constructor(name: string, args: AccessArgs, options: pulumi.ComponentResourceOptions = {}) {
     super("eventsourcing:azure:Access", name, {}, options);
     const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
-    const roleId = (guid: string) => pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+    const roleId = (guid: string) =>
+      pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
     const grant = (suffix: string, scope: pulumi.Input<string>, guid: string) =>
-      new authorization.RoleAssignment(`${name}-${suffix}`, { scope, principalId: args.principalId, principalType: "ServicePrincipal", roleDefinitionId: roleId(guid) }, { parent: this });
+      new authorization.RoleAssignment(
+        `${name}-${suffix}`,
+        { scope, principalId: args.principalId, principalType: "ServicePrincipal", roleDefinitionId: roleId(guid) },
+        { parent: this },
+      );
 
     this.assignments = [
       grant("storage-blob-data-owner", args.storageAccountId, ROLE_DEFINITIONS.storageBlobDataOwner),

@@ -18,7 +18,16 @@ export interface AlertingArgs {
 const BATCH_LINES = `traces | where message startswith "ProjectionBatch"`;
 
 /** The HTTP functions that append events: their successful requests are appends. */
-export const APPEND_FUNCTIONS = ["appendEvents", "placeOrder", "acceptOrder", "updateOrderArticles", "startPicking", "dispatchOrder", "deliverOrder", "cancelOrder"] as const;
+export const APPEND_FUNCTIONS = [
+  "appendEvents",
+  "placeOrder",
+  "acceptOrder",
+  "updateOrderArticles",
+  "startPicking",
+  "dispatchOrder",
+  "deliverOrder",
+  "cancelOrder",
+] as const;
 /**
  * The change-feed projectors' function names start so: `projectViews`, then `projectViewsG2`, ...
  * for later generations of the views (functions/src/generations/view-generations.ts).
@@ -98,7 +107,10 @@ export class Alerting extends pulumi.ComponentResource {
         workspaceId: args.workspaceId,
         // Resource-specific tables (CDBDataPlaneRequests, ...), cheaper to query than AzureDiagnostics.
         logAnalyticsDestinationType: "Dedicated",
-        logs: ["DataPlaneRequests", "QueryRuntimeStatistics", "PartitionKeyRUConsumption", "ControlPlaneRequests"].map((category) => ({ category, enabled: true })),
+        logs: ["DataPlaneRequests", "QueryRuntimeStatistics", "PartitionKeyRUConsumption", "ControlPlaneRequests"].map((category) => ({
+          category,
+          enabled: true,
+        })),
         metrics: [{ category: "Requests", enabled: true }],
       },
       { parent: this },
@@ -111,7 +123,8 @@ export class Alerting extends pulumi.ComponentResource {
         location: "global",
         enabled: true,
         groupShortName: `es-${config.stack}`.slice(0, 12),
-        emailReceivers: config.alertEmail === undefined ? [] : [{ name: "owner", emailAddress: config.alertEmail, useCommonAlertSchema: true }],
+        emailReceivers:
+          config.alertEmail === undefined ? [] : [{ name: "owner", emailAddress: config.alertEmail, useCommonAlertSchema: true }],
         tags,
       },
       { parent: this },
@@ -163,7 +176,13 @@ export class Alerting extends pulumi.ComponentResource {
       );
 
     this.alerts = [
-      logAlert("function-failures", { description: "More than 5 function invocations failed in 5 minutes", query: ALERT_QUERIES.functionFailures, measure: "failures", timeAggregation: "Total", threshold: 5 }),
+      logAlert("function-failures", {
+        description: "More than 5 function invocations failed in 5 minutes",
+        query: ALERT_QUERIES.functionFailures,
+        measure: "failures",
+        timeAggregation: "Total",
+        threshold: 5,
+      }),
       logAlert("projector-stalled", {
         description: `Appends succeed but the projector made no progress for ${config.projectorStallAlertMinutes} minutes`,
         query: ALERT_QUERIES.projectorStalled,
@@ -188,7 +207,13 @@ export class Alerting extends pulumi.ComponentResource {
         timeAggregation: "Maximum",
         threshold: config.projectionLagAlertSeconds * 1000,
       }),
-      logAlert("dead-letters", { description: "Events were dead-lettered by the projector", query: ALERT_QUERIES.deadLetters, measure: "deadLettered", timeAggregation: "Total", threshold: 0 }),
+      logAlert("dead-letters", {
+        description: "Events were dead-lettered by the projector",
+        query: ALERT_QUERIES.deadLetters,
+        measure: "deadLettered",
+        timeAggregation: "Total",
+        threshold: 0,
+      }),
     ];
 
     this.workbook = new applicationinsights.Workbook(
@@ -215,18 +240,37 @@ export class Alerting extends pulumi.ComponentResource {
 export function workbookContent(workspaceId: string) {
   const chart = (title: string, query: string, extra: Record<string, unknown> = {}) => ({
     type: 3,
-    content: { version: "KqlItem/1.0", title, query, size: 0, timeContext: { durationMs: 86_400_000 }, queryType: 0, visualization: "timechart", ...extra },
+    content: {
+      version: "KqlItem/1.0",
+      title,
+      query,
+      size: 0,
+      timeContext: { durationMs: 86_400_000 },
+      queryType: 0,
+      visualization: "timechart",
+      ...extra,
+    },
   });
   return {
     version: "Notebook/1.0",
     items: [
       { type: 1, content: { json: "## Event store\nAppends, projection lag and request units of this stack." } },
-      chart("Appends per minute", `requests | where name in (${appendNames}) and success == true | summarize appends = count() by bin(timestamp, 1m)`),
-      chart("Projection lag (ms)", `customMetrics | where name == "${PROJECTION_LAG_METRIC}" | summarize p50 = percentile(value, 50), p99 = percentile(value, 99), max = max(value) by bin(timestamp, 1m)`),
-      chart("Request units per minute", "CDBDataPlaneRequests | summarize RU = sum(RequestCharge) by bin(TimeGenerated, 1m), OperationName", {
-        resourceType: "microsoft.operationalinsights/workspaces",
-        crossComponentResources: [workspaceId],
-      }),
+      chart(
+        "Appends per minute",
+        `requests | where name in (${appendNames}) and success == true | summarize appends = count() by bin(timestamp, 1m)`,
+      ),
+      chart(
+        "Projection lag (ms)",
+        `customMetrics | where name == "${PROJECTION_LAG_METRIC}" | summarize p50 = percentile(value, 50), p99 = percentile(value, 99), max = max(value) by bin(timestamp, 1m)`,
+      ),
+      chart(
+        "Request units per minute",
+        "CDBDataPlaneRequests | summarize RU = sum(RequestCharge) by bin(TimeGenerated, 1m), OperationName",
+        {
+          resourceType: "microsoft.operationalinsights/workspaces",
+          crossComponentResources: [workspaceId],
+        },
+      ),
     ],
   };
 }

@@ -22,7 +22,12 @@ export interface ContainerPlace {
 }
 
 /** A SQL container from its definition: partition key, indexing and unique keys. */
-export function cosmosContainer(name: string, definition: ContainerDefinition, place: ContainerPlace, options: pulumi.CustomResourceOptions): cosmosdb.SqlResourceSqlContainer {
+export function cosmosContainer(
+  name: string,
+  definition: ContainerDefinition,
+  place: ContainerPlace,
+  options: pulumi.CustomResourceOptions,
+): cosmosdb.SqlResourceSqlContainer {
   return new cosmosdb.SqlResourceSqlContainer(
     name,
     {
@@ -77,7 +82,11 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
         location: config.location,
         kind: "GlobalDocumentDB",
         databaseAccountOfferType: "Standard",
-        locations: regions.map((locationName, failoverPriority) => ({ locationName, failoverPriority, isZoneRedundant: config.cosmosZoneRedundant })),
+        locations: regions.map((locationName, failoverPriority) => ({
+          locationName,
+          failoverPriority,
+          isZoneRedundant: config.cosmosZoneRedundant,
+        })),
         enableAutomaticFailover: regions.length > 1,
         consistencyPolicy: { defaultConsistencyLevel: "Session" },
         capabilities: serverless ? [{ name: "EnableServerless" }] : [],
@@ -106,7 +115,8 @@ export class EventStoreDatabase extends pulumi.ComponentResource {
 
     const place = { resourceGroupName, accountName: this.account.name, databaseName: this.database.name, tags };
     // The events are the source of truth; every other container is derived from them.
-    const container = (key: EventStoreContainer) => cosmosContainer(`${name}-${CONTAINERS[key].id}`, CONTAINERS[key], place, key === "events" ? data : { parent: this });
+    const container = (key: EventStoreContainer) =>
+      cosmosContainer(`${name}-${CONTAINERS[key].id}`, CONTAINERS[key], place, key === "events" ? data : { parent: this });
     // The views containers, one per generation, are the ViewGenerations component's.
     this.containers = { events: container("events"), deadLetters: container("deadLetters"), leases: container("leases") };
     this.endpoint = this.account.documentEndpoint;

@@ -128,7 +128,9 @@ export class FunctionsApp extends pulumi.ComponentResource {
           scaleAndConcurrency: {
             instanceMemoryMB: config.functionInstanceMemoryMB,
             maximumInstanceCount: config.functionMaximumInstances,
-            ...(config.functionAlwaysReadyInstances > 0 ? { alwaysReady: [{ name: "http", instanceCount: config.functionAlwaysReadyInstances }] } : {}),
+            ...(config.functionAlwaysReadyInstances > 0
+              ? { alwaysReady: [{ name: "http", instanceCount: config.functionAlwaysReadyInstances }] }
+              : {}),
           },
         },
         // Only properties outside Flex's rejection list: the official Flex Bicep quickstart sets

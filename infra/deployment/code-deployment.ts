@@ -18,7 +18,9 @@ const TSX_API_PATH = fileURLToPath(import.meta.resolve("tsx/esm/api"));
  * succeeds only once the app has indexed its functions and answers on /api/health.
  * Deleting does nothing: the code goes with the app.
  */
-export function createOneDeployProvider(overrides?: RunnerOverrides): pulumi.dynamic.ResourceProvider<CodeDeploymentInputs, CodeDeploymentOutputs> {
+export function createOneDeployProvider(
+  overrides?: RunnerOverrides,
+): pulumi.dynamic.ResourceProvider<CodeDeploymentInputs, CodeDeploymentOutputs> {
   const runner = async () => {
     const load = typeof require === "function" ? require : (globalThis as { require?: NodeJS.Require }).require;
     if (load === undefined) throw new Error("the one-deploy provider must run where require() exists (Pulumi's dynamic provider host)");
@@ -59,7 +61,13 @@ export class CodeDeployment extends pulumi.dynamic.Resource {
   declare readonly indexedFunctions: pulumi.Output<string[]>;
 
   constructor(name: string, args: CodeDeploymentArgs, options: pulumi.CustomResourceOptions = {}) {
-    const outputs = { deploymentId: undefined, deployedAt: undefined, durationMs: undefined, uploadAttempts: undefined, indexedFunctions: undefined };
+    const outputs = {
+      deploymentId: undefined,
+      deployedAt: undefined,
+      durationMs: undefined,
+      uploadAttempts: undefined,
+      indexedFunctions: undefined,
+    };
     super(createOneDeployProvider(), name, { ...args, ...outputs }, options, "eventsourcing-azure", "CodeDeployment");
   }
 }

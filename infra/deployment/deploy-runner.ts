@@ -28,7 +28,9 @@ export interface CodeDeploymentOutputs extends CodeDeploymentInputs {
 }
 
 /** What tests replace: the credential, the endpoints and the timings. */
-export type RunnerOverrides = Partial<Pick<OneDeployOptions, "fetch" | "sleep" | "pollIntervalMs" | "timeoutMs" | "retryDelayMs" | "log">> & {
+export type RunnerOverrides = Partial<
+  Pick<OneDeployOptions, "fetch" | "sleep" | "pollIntervalMs" | "timeoutMs" | "retryDelayMs" | "log">
+> & {
   /** Makes the one credential a deployment uses; default DefaultAzureCredential (so `az login` is enough). */
   readonly createCredential?: () => TokenCredential | Promise<TokenCredential>;
   readonly propagationWindowMs?: number;
@@ -52,17 +54,25 @@ async function defaultCredential(): Promise<TokenCredential> {
 export async function deploy(inputs: CodeDeploymentInputs, overrides: RunnerOverrides = {}): Promise<CodeDeploymentOutputs> {
   const zip = readFileSync(inputs.zipPath);
   const sha256 = createHash("sha256").update(zip).digest("hex");
-  if (sha256 !== inputs.zipSha256) throw new Error(`${inputs.zipPath} changed after the build (sha256 ${sha256}, expected ${inputs.zipSha256}); run pulumi up again`);
+  if (sha256 !== inputs.zipSha256)
+    throw new Error(`${inputs.zipPath} changed after the build (sha256 ${sha256}, expected ${inputs.zipSha256}); run pulumi up again`);
   const credential = await (overrides.createCredential ?? defaultCredential)();
   const getToken = async () => {
     const token = await credential.getToken(ARM_SCOPE);
     if (token === null) throw new Error("no Entra token for Azure Resource Manager: sign in with `az login`");
     return token.token;
   };
-  const log = overrides.log ?? ((m: string) => {
-    console.log(`one-deploy: ${m}`);
-  });
-  const common = { getToken, log, ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }), ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }) };
+  const log =
+    overrides.log ??
+    ((m: string) => {
+      console.log(`one-deploy: ${m}`);
+    });
+  const common = {
+    getToken,
+    log,
+    ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
+    ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
+  };
   const { createCredential: _, propagationWindowMs, armBaseUrl, verifyTimeoutMs, verifyIntervalMs, ...deployOverrides } = overrides;
   const result = await oneDeploy({
     ...deployOverrides,

@@ -14,6 +14,7 @@ export function readDeploymentConfig(config = new pulumi.Config(), project = pul
   const raw = config.get("deployPropagationMinutes");
   if (raw === undefined) return { propagationWindowMinutes: 30 };
   const minutes = Number(raw);
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120) throw new Error(`${project}:deployPropagationMinutes must be a whole number from 1 to 120; got '${raw}'`);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120)
+    throw new Error(`${project}:deployPropagationMinutes must be a whole number from 1 to 120; got '${raw}'`);
   return { propagationWindowMinutes: minutes };
 }

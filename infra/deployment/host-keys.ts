@@ -19,7 +19,9 @@ export interface RetryOptions {
  */
 export function isTransientHostKeysError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /host runtime|InternalServerError|BadGateway|ServiceUnavailable|GatewayTimeout|TooManyRequests|\b(429|50[0234])\b|ECONNRESET|ETIMEDOUT|timed out/i.test(message);
+  return /host runtime|InternalServerError|BadGateway|ServiceUnavailable|GatewayTimeout|TooManyRequests|\b(429|50[0234])\b|ECONNRESET|ETIMEDOUT|timed out/i.test(
+    message,
+  );
 }
 
 /** Runs `read` until it succeeds, retrying transient failures with exponential back-off. */
@@ -33,7 +35,9 @@ export async function retryTransient<T>(what: string, read: () => Promise<T>, op
       return await read();
     } catch (error) {
       if (!isTransientHostKeysError(error) || attempt >= attempts) throw error;
-      (options.log ?? ((m: string) => void pulumi.log.info(m)))(`${what} failed (${error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)}); attempt ${attempt + 1} of ${attempts} in ${Math.round(delay / 1000)} s`);
+      (options.log ?? ((m: string) => void pulumi.log.info(m)))(
+        `${what} failed (${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}); attempt ${attempt + 1} of ${attempts} in ${Math.round(delay / 1000)} s`,
+      );
       await sleep(delay);
       delay = Math.min(delay * 2, maxDelayMs);
     }
@@ -55,8 +59,12 @@ export interface FunctionKeyArgs {
  */
 export function defaultFunctionKey(args: FunctionKeyArgs): pulumi.Output<string> {
   const ready = pulumi.all(args.after.map((r) => r.urn));
-  const key = pulumi.all([args.resourceGroupName, args.appName, ready]).apply(([resourceGroupName, name]) =>
-    retryTransient(`listing the host keys of ${name}`, () => web.listWebAppHostKeys({ resourceGroupName, name }), args.retry).then((keys) => keys.functionKeys?.default ?? ""),
-  );
+  const key = pulumi
+    .all([args.resourceGroupName, args.appName, ready])
+    .apply(([resourceGroupName, name]) =>
+      retryTransient(`listing the host keys of ${name}`, () => web.listWebAppHostKeys({ resourceGroupName, name }), args.retry).then(
+        (keys) => keys.functionKeys?.default ?? "",
+      ),
+    );
   return pulumi.secret(key);
 }

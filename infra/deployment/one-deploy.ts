@@ -46,7 +46,16 @@ export interface OneDeployResult {
 export class OneDeployError extends Error {}
 
 /** Kudu deployment statuses (Azure/azure-dev #3658; azd's PublishStatus constants). */
-export const DeployStatus = { Cancelled: -1, Pending: 0, Building: 1, Deploying: 2, Failed: 3, Success: 4, Conflict: 5, PartialSuccess: 6 } as const;
+export const DeployStatus = {
+  Cancelled: -1,
+  Pending: 0,
+  Building: 1,
+  Deploying: 2,
+  Failed: 3,
+  Success: 4,
+  Conflict: 5,
+  PartialSuccess: 6,
+} as const;
 
 export interface DeploymentStatus {
   id?: string;
@@ -77,7 +86,9 @@ function isPropagationDelay(status: number, body: string): boolean {
  * (Azure/azure-functions-core-tools #4346).
  */
 export function isStorageForbidden(status: DeploymentStatus): boolean {
-  return /\b403\b|Forbidden|AuthorizationPermissionMismatch|not authorized to perform this operation/i.test(`${status.status_text ?? ""} ${status.message ?? ""}`);
+  return /\b403\b|Forbidden|AuthorizationPermissionMismatch|not authorized to perform this operation/i.test(
+    `${status.status_text ?? ""} ${status.message ?? ""}`,
+  );
 }
 
 /**
@@ -90,7 +101,8 @@ export async function deploymentIdOf(response: Response): Promise<string | undef
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed === "string" && parsed !== "") return parsed;
-      if (typeof parsed === "object" && parsed !== null && typeof (parsed as { id?: unknown }).id === "string") return (parsed as { id: string }).id;
+      if (typeof parsed === "object" && parsed !== null && typeof (parsed as { id?: unknown }).id === "string")
+        return (parsed as { id: string }).id;
     } catch {
       if (/^[\w-]+$/.test(text)) return text;
     }
@@ -129,7 +141,9 @@ export async function oneDeploy(options: OneDeployOptions): Promise<OneDeployRes
     let last: DeploymentStatus | undefined;
     for (;;) {
       if (now() - followStarted > timeoutMs) {
-        throw new OneDeployError(`the deployment ${deploymentId} did not finish within ${Math.round(timeoutMs / 1000)} s; last status ${String(last?.status)} ${last?.status_text ?? ""}`.trim());
+        throw new OneDeployError(
+          `the deployment ${deploymentId} did not finish within ${Math.round(timeoutMs / 1000)} s; last status ${String(last?.status)} ${last?.status_text ?? ""}`.trim(),
+        );
       }
       await sleep(pollIntervalMs);
       const response = await fetcher(url, { headers: await authorization() });
@@ -139,7 +153,9 @@ export async function oneDeploy(options: OneDeployOptions): Promise<OneDeployRes
         // failed: azd returns the last status it saw (funcapp_host_client.go). The checks after
         // the deployment (functions indexed, health answering) confirm it.
         if (last !== undefined) {
-          log(`deployment ${deploymentId}: the status endpoint answered 404 after status ${String(last.status)}; the deployment worker was recycled, taking the last status seen`);
+          log(
+            `deployment ${deploymentId}: the status endpoint answered 404 after status ${String(last.status)}; the deployment worker was recycled, taking the last status seen`,
+          );
           return { kind: "succeeded", last, confirmedBy: "recycled-worker" };
         }
         continue; // not visible yet
@@ -149,7 +165,8 @@ export async function oneDeploy(options: OneDeployOptions): Promise<OneDeployRes
         await response.body?.cancel();
         continue;
       }
-      if (!response.ok) throw new OneDeployError(`reading the deployment status failed with ${response.status}: ${await excerpt(response)}`);
+      if (!response.ok)
+        throw new OneDeployError(`reading the deployment status failed with ${response.status}: ${await excerpt(response)}`);
       last = (await response.json()) as DeploymentStatus;
       log(`deployment ${deploymentId}: status ${String(last.status)} ${last.status_text ?? ""}`.trim());
       switch (last.status) {
@@ -167,7 +184,8 @@ export async function oneDeploy(options: OneDeployOptions): Promise<OneDeployRes
           throw new OneDeployError(`the deployment ${deploymentId} only partly succeeded: ${describe(last)}`);
         case undefined:
         default:
-          if (last.complete === true) throw new OneDeployError(`the deployment ${deploymentId} ended with status ${String(last.status)}: ${describe(last)}`);
+          if (last.complete === true)
+            throw new OneDeployError(`the deployment ${deploymentId} ended with status ${String(last.status)}: ${describe(last)}`);
       }
     }
   }
@@ -184,33 +202,57 @@ export async function oneDeploy(options: OneDeployOptions): Promise<OneDeployRes
     if (!response.ok) {
       const body = await excerpt(response);
       const elapsed = now() - started;
-      if (response.status === 401) throw new OneDeployError(`the SCM site refused the Entra token (401): sign in again with \`az login\`. ${body}`);
+      if (response.status === 401)
+        throw new OneDeployError(`the SCM site refused the Entra token (401): sign in again with \`az login\`. ${body}`);
       const propagation = isPropagationDelay(response.status, body);
-      const retryable = propagation ? withinWindow() : (response.status === 409 || response.status === 429 || response.status >= 500) && uploadAttempts < 6;
+      const retryable = propagation
+        ? withinWindow()
+        : (response.status === 409 || response.status === 429 || response.status >= 500) && uploadAttempts < 6;
       if (!retryable) {
-        const hint = response.status === 403 ? " The identity running `pulumi up` needs Website Contributor (or Contributor) on the Function App; new role assignments can take up to 30 minutes (config `deployPropagationMinutes`)." : "";
-        throw new OneDeployError(`uploading the functions package failed with ${response.status} after ${uploadAttempts} attempt(s) over ${Math.round(elapsed / 1000)} s.${hint} ${body}`);
+        const hint =
+          response.status === 403
+            ? " The identity running `pulumi up` needs Website Contributor (or Contributor) on the Function App; new role assignments can take up to 30 minutes (config `deployPropagationMinutes`)."
+            : "";
+        throw new OneDeployError(
+          `uploading the functions package failed with ${response.status} after ${uploadAttempts} attempt(s) over ${Math.round(elapsed / 1000)} s.${hint} ${body}`,
+        );
       }
-      log(`upload answered ${response.status}; retrying in ${Math.round(retryDelayMs / 1000)} s (${propagation ? "role assignments still propagating" : "transient"})`);
+      log(
+        `upload answered ${response.status}; retrying in ${Math.round(retryDelayMs / 1000)} s (${propagation ? "role assignments still propagating" : "transient"})`,
+      );
       await sleep(retryDelayMs);
       continue;
     }
     const deploymentId = await deploymentIdOf(response);
-    if (deploymentId === undefined) throw new OneDeployError(`the publish API accepted the package (${response.status}) but named no deployment to follow`);
+    if (deploymentId === undefined)
+      throw new OneDeployError(`the publish API accepted the package (${response.status}) but named no deployment to follow`);
     log(`upload accepted as deployment ${deploymentId}`);
     const outcome = await follow(deploymentId);
     if (outcome.kind === "succeeded") {
-      return { deploymentId, durationMs: now() - started, uploadAttempts, lastStatus: outcome.last.status, confirmedBy: outcome.confirmedBy };
+      return {
+        deploymentId,
+        durationMs: now() - started,
+        uploadAttempts,
+        lastStatus: outcome.last.status,
+        confirmedBy: outcome.confirmedBy,
+      };
     }
     if (outcome.reason === "storage-forbidden") {
       if (!withinWindow()) {
-        throw new OneDeployError(`the deployment ${deploymentId} could not write the package to its storage (403) for ${Math.round((now() - started) / 1000)} s: the app's identity needs Storage Blob Data Owner on the deployment storage account. ${outcome.detail}`);
+        throw new OneDeployError(
+          `the deployment ${deploymentId} could not write the package to its storage (403) for ${Math.round((now() - started) / 1000)} s: the app's identity needs Storage Blob Data Owner on the deployment storage account. ${outcome.detail}`,
+        );
       }
-      log(`deployment ${deploymentId} failed on a storage 403 (the app identity's grant still propagating); publishing again in ${Math.round(retryDelayMs / 1000)} s`);
+      log(
+        `deployment ${deploymentId} failed on a storage 403 (the app identity's grant still propagating); publishing again in ${Math.round(retryDelayMs / 1000)} s`,
+      );
     } else {
       conflicts++;
-      if (conflicts >= 5) throw new OneDeployError(`the deployment ${deploymentId} conflicted with another deployment ${conflicts} times: ${outcome.detail}`);
-      log(`deployment ${deploymentId} conflicted with another deployment in progress; publishing again in ${Math.round(retryDelayMs / 1000)} s`);
+      if (conflicts >= 5)
+        throw new OneDeployError(`the deployment ${deploymentId} conflicted with another deployment ${conflicts} times: ${outcome.detail}`);
+      log(
+        `deployment ${deploymentId} conflicted with another deployment in progress; publishing again in ${Math.round(retryDelayMs / 1000)} s`,
+      );
     }
     await sleep(retryDelayMs);
   }

@@ -56,7 +56,9 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
   for (;;) {
     try {
       if (missing.length > 0) {
-        const response = await fetcher(`${arm}${options.appId}/functions?api-version=${LIST_FUNCTIONS_API_VERSION}`, { headers: { authorization: `Bearer ${await options.getToken()}` } });
+        const response = await fetcher(`${arm}${options.appId}/functions?api-version=${LIST_FUNCTIONS_API_VERSION}`, {
+          headers: { authorization: `Bearer ${await options.getToken()}` },
+        });
         if (!response.ok) {
           lastProblem = `listing the functions answered ${response.status}`;
           await response.body?.cancel();
@@ -64,7 +66,8 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
           const body = (await response.json()) as { value?: { name?: string }[] };
           listed = (body.value ?? []).map((f) => (f.name ?? "").split("/").at(-1) ?? "");
           missing = options.expectedFunctions.filter((name) => !listed.includes(name));
-          lastProblem = missing.length === 0 ? "" : `the host has not indexed ${missing.join(", ")} (listed: ${listed.join(", ") || "none"})`;
+          lastProblem =
+            missing.length === 0 ? "" : `the host has not indexed ${missing.join(", ")} (listed: ${listed.join(", ") || "none"})`;
         }
       }
       if (missing.length === 0) {
@@ -80,7 +83,9 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
       lastProblem = error instanceof Error ? error.message : String(error);
     }
     if (now() - started >= timeoutMs) {
-      throw new VerifyError(`the deployment finished but the app is not serving after ${Math.round(timeoutMs / 1000)} s: ${lastProblem}. Check the app's logs in Application Insights.`);
+      throw new VerifyError(
+        `the deployment finished but the app is not serving after ${Math.round(timeoutMs / 1000)} s: ${lastProblem}. Check the app's logs in Application Insights.`,
+      );
     }
     log(`waiting for the app: ${lastProblem}`);
     await sleep(intervalMs);

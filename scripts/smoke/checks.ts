@@ -22,7 +22,9 @@ const PROBLEM_TYPE = "urn:eventsourcing-azure:problem:";
 
 function expectStatus(call: Call, ...expected: number[]): void {
   if (!expected.includes(call.status)) {
-    throw new SmokeFailure(`${call.method} ${call.path} answered ${call.status}, expected ${expected.join(" or ")}: ${JSON.stringify(call.body).slice(0, 300)}`);
+    throw new SmokeFailure(
+      `${call.method} ${call.path} answered ${call.status}, expected ${expected.join(" or ")}: ${JSON.stringify(call.body).slice(0, 300)}`,
+    );
   }
 }
 
@@ -37,10 +39,18 @@ function orderOf(context: Context): string {
 
 function expectProblem(call: Call, status: number): string {
   expectStatus(call, status);
-  if (!call.contentType.startsWith("application/problem+json")) throw new SmokeFailure(`${call.method} ${call.path} answered ${status} as '${call.contentType}', not application/problem+json`);
+  if (!call.contentType.startsWith("application/problem+json"))
+    throw new SmokeFailure(`${call.method} ${call.path} answered ${status} as '${call.contentType}', not application/problem+json`);
   const type = field(call, "type");
-  if (typeof type !== "string" || !type.startsWith(PROBLEM_TYPE) || field(call, "status") !== status || typeof field(call, "title") !== "string") {
-    throw new SmokeFailure(`${call.method} ${call.path} answered a problem document without a stable type, title and status: ${JSON.stringify(call.body)}`);
+  if (
+    typeof type !== "string" ||
+    !type.startsWith(PROBLEM_TYPE) ||
+    field(call, "status") !== status ||
+    typeof field(call, "title") !== "string"
+  ) {
+    throw new SmokeFailure(
+      `${call.method} ${call.path} answered a problem document without a stable type, title and status: ${JSON.stringify(call.body)}`,
+    );
   }
   const detail = field(call, "detail");
   return `${type}: ${typeof detail === "string" ? detail : ""}`.slice(0, 160);
@@ -64,13 +74,17 @@ export function smokeSteps(viewsTimeoutMs: number): Step[] {
       async run(api, context) {
         const call = await api("POST", "/orders", {
           hubId: 10001,
-          customer: { customerId: context.customerId, deliveryAddress: { name: "Smoke Test", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" } },
+          customer: {
+            customerId: context.customerId,
+            deliveryAddress: { name: "Smoke Test", street: "Pariser Platz 1", city: "Berlin", zipCode: "10117" },
+          },
           articles: [{ article: "Mojito", quantity: 2, price: 7.5 }],
         });
         expectStatus(call, 201);
         const location = call.headers.get("location") ?? "";
         const orderNumber = /\/api\/orders\/([^/?#]+)$/.exec(location)?.[1];
-        if (orderNumber === undefined) throw new SmokeFailure(`POST /orders answered 201 without a Location /api/orders/<orderNumber>: '${location}'`);
+        if (orderNumber === undefined)
+          throw new SmokeFailure(`POST /orders answered 201 without a Location /api/orders/<orderNumber>: '${location}'`);
         context.orderNumber = decodeURIComponent(orderNumber);
         return `order ${context.orderNumber} for customer ${context.customerId}`;
       },
@@ -80,7 +94,8 @@ export function smokeSteps(viewsTimeoutMs: number): Step[] {
       async run(api, context) {
         const call = await api("GET", `/orders/${encodeURIComponent(orderOf(context))}`);
         expectStatus(call, 200);
-        if (field(call, "status") !== "REQUESTED") throw new SmokeFailure(`the new order is ${String(field(call, "status"))}, expected REQUESTED`);
+        if (field(call, "status") !== "REQUESTED")
+          throw new SmokeFailure(`the new order is ${String(field(call, "status"))}, expected REQUESTED`);
         return "REQUESTED";
       },
     },
@@ -91,7 +106,8 @@ export function smokeSteps(viewsTimeoutMs: number): Step[] {
         expectStatus(call, 200);
         const events = field(call, "events");
         const types = (Array.isArray(events) ? (events as { type?: string }[]) : []).map((e) => e.type);
-        if (types[0] !== "OrderRequested") throw new SmokeFailure(`the order's stream holds [${types.join(", ")}], expected OrderRequested first`);
+        if (types[0] !== "OrderRequested")
+          throw new SmokeFailure(`the order's stream holds [${types.join(", ")}], expected OrderRequested first`);
         return `${types.length} event(s): ${types.join(", ")}`;
       },
     },
@@ -101,7 +117,8 @@ export function smokeSteps(viewsTimeoutMs: number): Step[] {
         const call = await api("POST", `/orders/${encodeURIComponent(orderOf(context))}/accept`);
         expectStatus(call, 200);
         context.acceptedAt = performance.now();
-        if (field(call, "status") !== "ACCEPTED") throw new SmokeFailure(`accepting answered status ${String(field(call, "status"))}, expected ACCEPTED`);
+        if (field(call, "status") !== "ACCEPTED")
+          throw new SmokeFailure(`accepting answered status ${String(field(call, "status"))}, expected ACCEPTED`);
         return "ACCEPTED";
       },
     },
@@ -121,7 +138,8 @@ export function smokeSteps(viewsTimeoutMs: number): Step[] {
             return `order summary and customer view current ${Math.round(context.viewsCaughtUpMs)} ms after the accept`;
           }
           const last = `order summary ${summary.status} ${JSON.stringify(field(summary, "status") ?? "")}, customer view ${customer.status}${listed ? " (lists the order)" : ""}`;
-          if (performance.now() > deadline) throw new SmokeFailure(`the views did not catch up within ${Math.round(viewsTimeoutMs / 1000)} s: ${last}`);
+          if (performance.now() > deadline)
+            throw new SmokeFailure(`the views did not catch up within ${Math.round(viewsTimeoutMs / 1000)} s: ${last}`);
           await sleep(250);
         }
       },

@@ -63,7 +63,8 @@ export async function stackTarget(stack: string, run = promisify(execFile)): Pro
     throw new StackOutputError(`could not read the outputs of stack '${stack}' with the pulumi CLI: ${detail}`);
   }
   const outputs = JSON.parse(stdout) as { apiBaseUrl?: unknown; functionKey?: unknown };
-  if (typeof outputs.apiBaseUrl !== "string" || outputs.apiBaseUrl === "") throw new StackOutputError(`stack '${stack}' has no apiBaseUrl output: has \`pulumi up\` finished?`);
+  if (typeof outputs.apiBaseUrl !== "string" || outputs.apiBaseUrl === "")
+    throw new StackOutputError(`stack '${stack}' has no apiBaseUrl output: has \`pulumi up\` finished?`);
   const key = typeof outputs.functionKey === "string" && outputs.functionKey !== "" ? outputs.functionKey : undefined;
   return { apiBaseUrl: apiBaseOf(outputs.apiBaseUrl), key, source: `stack ${stack}` };
 }

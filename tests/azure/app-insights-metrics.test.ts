@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricSink } from "../../functions/src/azure/app-insights-metrics.js";
 import type { ProjectionPorts } from "../../functions/src/projections/projection-engine.js";
 import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
-import { AppInsightsMetrics, ingestionTargetOf, metricsFromAppSettings, NO_METRICS, PROJECTION_LAG_METRIC } from "../../functions/src/azure/app-insights-metrics.js";
+import {
+  AppInsightsMetrics,
+  ingestionTargetOf,
+  metricsFromAppSettings,
+  NO_METRICS,
+  PROJECTION_LAG_METRIC,
+} from "../../functions/src/azure/app-insights-metrics.js";
 import { createProjectorHandler } from "../../functions/src/azure/projector-handler.js";
 import { CosmosEventStore } from "../../functions/src/eventstore/cosmos/cosmos-event-store.js";
 import { toEventDocument } from "../../functions/src/eventstore/cosmos/event-document.js";
@@ -32,10 +38,14 @@ beforeAll(async () => {
     req.on("end", () => {
       if (url.pathname === "/msi/token" && req.headers["x-identity-header"] === "identity-secret") {
         received.tokenRequests.push(url);
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: "entra-token", expires_on: String(Math.floor(Date.now() / 1000) + 3600) }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ access_token: "entra-token", expires_on: String(Math.floor(Date.now() / 1000) + 3600) }));
       } else if (url.pathname === "/v2.1/track" && req.method === "POST") {
         received.tracks.push({ authorization: req.headers.authorization, body: JSON.parse(body) });
-        res.writeHead(ingestionStatus, { "content-type": "application/json" }).end(JSON.stringify({ itemsReceived: 1, itemsAccepted: ingestionStatus === 200 ? 1 : 0, errors: [] }));
+        res
+          .writeHead(ingestionStatus, { "content-type": "application/json" })
+          .end(JSON.stringify({ itemsReceived: 1, itemsAccepted: ingestionStatus === 200 ? 1 : 0, errors: [] }));
       } else {
         res.writeHead(404).end();
       }
@@ -63,7 +73,11 @@ const appSettings = () => ({
 
 describe("projection lag as an Application Insights metric", () => {
   it("reads the ingestion endpoint and key from a connection string", () => {
-    expect(ingestionTargetOf("InstrumentationKey=abc;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://x/")).toEqual({
+    expect(
+      ingestionTargetOf(
+        "InstrumentationKey=abc;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://x/",
+      ),
+    ).toEqual({
       instrumentationKey: "abc",
       trackUrl: "https://westeurope-5.in.applicationinsights.azure.com/v2.1/track",
     });
@@ -87,7 +101,10 @@ describe("projection lag as an Application Insights metric", () => {
             name: "Microsoft.ApplicationInsights.Metric",
             time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
             iKey: "ikey-1",
-            data: { baseType: "MetricData", baseData: { ver: 2, metrics: [{ name: "ProjectionLagMs", value: 420, count: 1 }], properties: { events: "3" } } },
+            data: {
+              baseType: "MetricData",
+              baseData: { ver: 2, metrics: [{ name: "ProjectionLagMs", value: 420, count: 1 }], properties: { events: "3" } },
+            },
           },
         ],
       },
@@ -107,7 +124,11 @@ describe("projection lag as an Application Insights metric", () => {
     const errors: string[] = [];
     const target = ingestionTargetOf(appSettings().APPLICATIONINSIGHTS_CONNECTION_STRING);
     if (target === undefined) throw new Error("no target");
-    const sink = new AppInsightsMetrics(target, { getToken: () => Promise.resolve({ token: "t", expiresOnTimestamp: now + 3_600_000 }) }, { now: () => now, onError: (m) => errors.push(m) });
+    const sink = new AppInsightsMetrics(
+      target,
+      { getToken: () => Promise.resolve({ token: "t", expiresOnTimestamp: now + 3_600_000 }) },
+      { now: () => now, onError: (m) => errors.push(m) },
+    );
     expect(await sink.track(PROJECTION_LAG_METRIC, 1)).toBe(false);
     expect(errors).toEqual([expect.stringContaining("ingestion answered 403")]);
     now += 30_000;
@@ -144,7 +165,15 @@ describe("the projector handler", () => {
         return Promise.resolve(true);
       },
     };
-    const event = { eventId: "00000000-0000-4000-8000-00000000a001", streamId: "order-m1", version: 1, type: "OrderRequested", data: requestedData("m1"), metadata: {}, recordedAt: "2026-11-27T10:00:00.000Z" };
+    const event = {
+      eventId: "00000000-0000-4000-8000-00000000a001",
+      streamId: "order-m1",
+      version: 1,
+      type: "OrderRequested",
+      data: requestedData("m1"),
+      metadata: {},
+      recordedAt: "2026-11-27T10:00:00.000Z",
+    };
     const handler = createProjectorHandler(ports, sink);
     await handler([{ ...toEventDocument(event), _lsn: 1 }], new InvocationContext({ functionName: "projectViews" }));
     expect(tracked).toEqual([{ name: "ProjectionLagMs", value: 2500, properties: { events: "1" } }]);

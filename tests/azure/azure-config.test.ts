@@ -19,7 +19,10 @@ describe("app settings", () => {
     const base = { COSMOS__accountEndpoint: "https://acct.documents.azure.com:443/" };
     expect(readAzureConfig({ ...base, VIEWS_GENERATIONS: "1,2" }).viewsGenerations).toEqual([1, 2]);
     expect(readAzureConfig({ ...base, VIEWS_GENERATIONS: "3" }).viewsGenerations).toEqual([3]);
-    for (const bad of ["0", "2,1", "1,1", "x", "", "1.5"]) expect(() => readAzureConfig({ ...base, VIEWS_GENERATIONS: bad }), bad).toThrow(`VIEWS_GENERATIONS must list generations (whole numbers from 1) in ascending order, e.g. "1,2"; got '${bad}'`);
+    for (const bad of ["0", "2,1", "1,1", "x", "", "1.5"])
+      expect(() => readAzureConfig({ ...base, VIEWS_GENERATIONS: bad }), bad).toThrow(
+        `VIEWS_GENERATIONS must list generations (whole numbers from 1) in ascending order, e.g. "1,2"; got '${bad}'`,
+      );
   });
 
   it("names every missing or forbidden setting in one clear error", () => {
@@ -28,7 +31,9 @@ describe("app settings", () => {
     expect(read).toThrow(/COSMOS__accountEndpoint is not set/);
     expect(read).toThrow(/COSMOS is set: keys and connection strings are not accepted/);
     expect(read).toThrow(/COSMOS_REQUEST_TIMEOUT_MS must be milliseconds \(100-999999\), got 'soon'/);
-    expect(() => readAzureConfig({ COSMOS__accountEndpoint: "ftp://x", COSMOS_KEY: "k" })).toThrow(/COSMOS__accountEndpoint must be an http\(s\) URL, got 'ftp:\/\/x'[\s\S]*COSMOS_KEY is set/);
+    expect(() => readAzureConfig({ COSMOS__accountEndpoint: "ftp://x", COSMOS_KEY: "k" })).toThrow(
+      /COSMOS__accountEndpoint must be an http\(s\) URL, got 'ftp:\/\/x'[\s\S]*COSMOS_KEY is set/,
+    );
   });
 });
 
@@ -51,12 +56,18 @@ describe("managed identity credential", () => {
   });
 
   it("explains a missing identity instead of failing obscurely", async () => {
-    await expect(new ManagedIdentityCredential({ clientId: undefined, env: {} }).getToken("https://cosmos.azure.com/.default")).rejects.toThrow(/is an identity assigned to the Function App/);
+    await expect(
+      new ManagedIdentityCredential({ clientId: undefined, env: {} }).getToken("https://cosmos.azure.com/.default"),
+    ).rejects.toThrow(/is an identity assigned to the Function App/);
   });
 
   it("reports the endpoint's refusal", async () => {
     const refusing = (() => Promise.resolve(new Response("no identity", { status: 400 }))) as unknown as typeof fetch;
-    const credential = new ManagedIdentityCredential({ clientId: "c", env: { IDENTITY_ENDPOINT: "http://127.0.0.1:1/token", IDENTITY_HEADER: "h" }, fetch: refusing });
+    const credential = new ManagedIdentityCredential({
+      clientId: "c",
+      env: { IDENTITY_ENDPOINT: "http://127.0.0.1:1/token", IDENTITY_HEADER: "h" },
+      fetch: refusing,
+    });
     await expect(credential.getToken("https://cosmos.azure.com/.default")).rejects.toThrow(/answered 400: no identity/);
   });
 });

@@ -12,7 +12,11 @@ interface HeaderWrite {
   readonly value: unknown;
 }
 
-const status = (at: string): HeaderWrite => ({ key: PROJECTOR_STATUS_KEY, kind: "status", value: { lastBatchAt: at, lastEventRecordedAt: at, lagMs: 0, lastBatchSize: 1 } });
+const status = (at: string): HeaderWrite => ({
+  key: PROJECTOR_STATUS_KEY,
+  kind: "status",
+  value: { lastBatchAt: at, lastEventRecordedAt: at, lagMs: 0, lastBatchSize: 1 },
+});
 const order = (version: number): HeaderWrite => ({ key: "order:o1", kind: "order", value: { version } });
 
 /** Writes a group's header row at `etag` (undefined: it must not exist yet). */
@@ -26,7 +30,14 @@ function twoGenerations() {
   const g1 = new SqliteProjectionStore(":memory:");
   const g2 = new SqliteProjectionStore(":memory:");
   let clock = Date.parse("2026-11-29T10:00:00Z");
-  const instance = () => new AzureViewGenerations([{ generation: 1, views: g1 }, { generation: 2, views: g2 }], { now: () => new Date(clock), refreshMs: 5000, warn: () => undefined });
+  const instance = () =>
+    new AzureViewGenerations(
+      [
+        { generation: 1, views: g1 },
+        { generation: 2, views: g2 },
+      ],
+      { now: () => new Date(clock), refreshMs: 5000, warn: () => undefined },
+    );
   return { g1, g2, instance, tick: (ms: number) => (clock += ms) };
 }
 
@@ -46,7 +57,10 @@ describe("which generation an Azure instance reads", () => {
     const caughtUp = (await get(g2, PROJECTOR_STATUS_KEY))?.etag;
     await put(g2, status("2026-11-29T09:59:00.000Z"), caughtUp);
     await put(g2, order(3), (await get(g2, "order:o1"))?.etag);
-    expect((await a.health()).generations.map((g) => [g.generation, g.serving])).toEqual([[1, false], [2, true]]);
+    expect((await a.health()).generations.map((g) => [g.generation, g.serving])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     expect(a.servingGeneration).toBe(2);
     expect(await get(g2, SERVING_MARK_KEY)).toMatchObject({ value: { since: "2026-11-29T10:00:00.000Z" } });
 

@@ -24,7 +24,9 @@ describe("the Cosmos client's request plugin", () => {
       await containers.events.items.create({ id: "e-1", streamId: "s-1", version: 1, eventId: "a" });
       expect(spy.mock.calls.length).toBeGreaterThan(calledBefore);
 
-      const failure: unknown = await withOriginalFailure(() => containers.events.items.create({ id: "e-1", streamId: "s-1", version: 1, eventId: "a" })).catch((e: unknown) => e);
+      const failure: unknown = await withOriginalFailure(() =>
+        containers.events.items.create({ id: "e-1", streamId: "s-1", version: 1, eventId: "a" }),
+      ).catch((e: unknown) => e);
       expect((failure as { code?: unknown }).code).toBe(409);
       const rejected = spy.mock.settledResults.filter((r) => r.type === "rejected").map((r) => r.value as { code?: unknown });
       expect(rejected.some((error) => error === failure)).toBe(true);

@@ -41,7 +41,13 @@ beforeAll(async () => {
   identity = createServer((request, response) => {
     tokenRequests.push({ url: request.url ?? "", header: request.headers["x-identity-header"] as string | undefined });
     response.setHeader("content-type", "application/json");
-    response.end(JSON.stringify({ access_token: "token-from-managed-identity", expires_on: String(Math.floor(Date.now() / 1000) + 3600), token_type: "Bearer" }));
+    response.end(
+      JSON.stringify({
+        access_token: "token-from-managed-identity",
+        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+        token_type: "Bearer",
+      }),
+    );
   });
   await new Promise<void>((resolve) => identity.listen(0, "127.0.0.1", resolve));
   Object.assign(process.env, {
@@ -95,7 +101,11 @@ interface ZipEntryRead {
 
 /** Reads every entry of a zip with yauzl, which checks each entry's CRC-32 and sizes as it inflates. */
 async function readZip(file: string): Promise<ZipEntryRead[]> {
-  const zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(file, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true });
+  const zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(file, {
+    lazyEntries: true,
+    strictFileNames: true,
+    validateEntrySizes: true,
+  });
   const entries: ZipEntryRead[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on("error", reject);
@@ -112,7 +122,12 @@ async function readZip(file: string): Promise<ZipEntryRead[]> {
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));
         stream.on("error", reject);
         stream.on("end", () => {
-          entries.push({ name: entry.fileName, mode: entry.externalFileAttributes >>> 16, madeByUnix: entry.versionMadeBy >> 8 === 3, data: Buffer.concat(chunks) });
+          entries.push({
+            name: entry.fileName,
+            mode: entry.externalFileAttributes >>> 16,
+            madeByUnix: entry.versionMadeBy >> 8 === 3,
+            data: Buffer.concat(chunks),
+          });
           zip.readEntry();
         });
       });
@@ -151,7 +166,10 @@ describe("the Functions bundle", () => {
     const main = readFileSync(join(built.folder, "main.js"), "utf8");
     expect(main).toContain('require("@azure/functions-core")');
     expect(JSON.parse(readFileSync(join(built.folder, "package.json"), "utf8"))).toMatchObject({ main: "main.js", type: "commonjs" });
-    expect(JSON.parse(readFileSync(join(built.folder, "host.json"), "utf8"))).toMatchObject({ version: "2.0", extensionBundle: { id: "Microsoft.Azure.Functions.ExtensionBundle", version: "[4.*, 5.0.0)" } });
+    expect(JSON.parse(readFileSync(join(built.folder, "host.json"), "utf8"))).toMatchObject({
+      version: "2.0",
+      extensionBundle: { id: "Microsoft.Azure.Functions.ExtensionBundle", version: "[4.*, 5.0.0)" },
+    });
     const again = await buildFunctions(mkdtempSync(join(tmpdir(), "es-bundle-again-")));
     expect(again.sha256).toBe(built.sha256);
   });
@@ -168,10 +186,18 @@ describe("the Functions bundle", () => {
   });
 
   it("registers every HTTP route with its method, auth level and an http output", () => {
-    expect([...worker.functions.keys()].sort()).toEqual([...EXPECTED_ROUTES.map(([name]) => name), "projectViews", "projectViewsG2"].sort());
+    expect([...worker.functions.keys()].sort()).toEqual(
+      [...EXPECTED_ROUTES.map(([name]) => name), "projectViews", "projectViewsG2"].sort(),
+    );
     for (const [name, method, route] of EXPECTED_ROUTES) {
       const [, trigger] = triggerOf(name);
-      expect(trigger, name).toMatchObject({ type: "httpTrigger", direction: "in", route, methods: [method], authLevel: ANONYMOUS.has(name) ? "anonymous" : "function" });
+      expect(trigger, name).toMatchObject({
+        type: "httpTrigger",
+        direction: "in",
+        route,
+        methods: [method],
+        authLevel: ANONYMOUS.has(name) ? "anonymous" : "function",
+      });
       const output = Object.values(worker.functions.get(name)?.metadata.bindings ?? {}).find((b) => b.direction === "out");
       expect(output, name).toMatchObject({ type: "http" });
     }
@@ -192,33 +218,42 @@ describe("the Functions bundle", () => {
   it.each([
     ["projectViews", "views-g1-"],
     ["projectViewsG2", "views-g2-"],
-  ])("registers the change-feed projector %s with its own lease prefix, no container creation, a short poll and an unlimited retry", (name, leaseContainerPrefix) => {
-    const [, trigger] = triggerOf(name);
-    expect(trigger).toMatchObject({
-      type: "cosmosDBTrigger",
-      direction: "in",
-      connection: "COSMOS",
-      databaseName: databaseId,
-      containerName: "events",
-      leaseContainerName: "leases",
-      leaseContainerPrefix,
-      createLeaseContainerIfNotExists: false,
-      startFromBeginning: true,
-    });
-    expect(trigger.feedPollDelay).toBeLessThanOrEqual(500);
-    expect(trigger.maxItemsPerInvocation).toBeGreaterThan(0);
-    expect(worker.functions.get(name)?.metadata.retryOptions).toMatchObject({ retryStrategy: "exponentialBackoff", maxRetryCount: -1 });
-  });
+  ])(
+    "registers the change-feed projector %s with its own lease prefix, no container creation, a short poll and an unlimited retry",
+    (name, leaseContainerPrefix) => {
+      const [, trigger] = triggerOf(name);
+      expect(trigger).toMatchObject({
+        type: "cosmosDBTrigger",
+        direction: "in",
+        connection: "COSMOS",
+        databaseName: databaseId,
+        containerName: "events",
+        leaseContainerName: "leases",
+        leaseContainerPrefix,
+        createLeaseContainerIfNotExists: false,
+        startFromBeginning: true,
+      });
+      expect(trigger.feedPollDelay).toBeLessThanOrEqual(500);
+      expect(trigger.maxItemsPerInvocation).toBeGreaterThan(0);
+      expect(worker.functions.get(name)?.metadata.retryOptions).toMatchObject({ retryStrategy: "exponentialBackoff", maxRetryCount: -1 });
+    },
+  );
 
   it("appends through the HTTP function with a managed identity token, projects through the trigger, serves the view", async () => {
     const orderNumber = "bundle-1";
-    const appended = await invokeHttp("appendEvents", "POST", `http://localhost/api/streams/order-${orderNumber}/events`, { streamId: `order-${orderNumber}` }, {
-      expectedVersion: "no_stream",
-      events: [
-        { type: "OrderRequested", data: requestedData(orderNumber, 50077, 10007) },
-        { type: "OrderAccepted", data: { orderNumber } },
-      ],
-    });
+    const appended = await invokeHttp(
+      "appendEvents",
+      "POST",
+      `http://localhost/api/streams/order-${orderNumber}/events`,
+      { streamId: `order-${orderNumber}` },
+      {
+        expectedVersion: "no_stream",
+        events: [
+          { type: "OrderRequested", data: requestedData(orderNumber, 50077, 10007) },
+          { type: "OrderAccepted", data: { orderNumber } },
+        ],
+      },
+    );
     expect(appended.status).toBe(201);
     expect(appended.body).toMatchObject({ streamId: `order-${orderNumber}`, firstVersion: 1, lastVersion: 2 });
     expect(Number(appended.headers["x-request-charge"])).toBeGreaterThan(0);
@@ -240,7 +275,13 @@ describe("the Functions bundle", () => {
     expect(health.body).toMatchObject({ store: "cosmos", views: "cosmos", deadLetters: 0 });
     expect(health.body.projection.lagMs).toBeGreaterThanOrEqual(0);
     // Generation 2 has projected nothing yet: generation 1 serves.
-    expect(health.body.projection).toMatchObject({ servingGeneration: 1, generations: [{ generation: 1, serving: true }, { generation: 2, serving: false, position: null }] });
+    expect(health.body.projection).toMatchObject({
+      servingGeneration: 1,
+      generations: [
+        { generation: 1, serving: true },
+        { generation: 2, serving: false, position: null },
+      ],
+    });
     const g2 = cosmos.client.database(databaseId).container("views-g2");
     expect((await g2.item("header", `order:${orderNumber}`).read()).statusCode).toBe(404);
   });
@@ -250,11 +291,20 @@ describe("the Functions bundle", () => {
     const [projector] = triggerOf("projectViewsG2");
     await worker.invoke("projectViewsG2", [{ name: projector, data: { json: JSON.stringify(resources) } }]);
     const health = await invokeHttp("health", "GET", "http://localhost/api/health", {});
-    expect(health.body.projection).toMatchObject({ servingGeneration: 2, generations: [{ generation: 1, serving: false }, { generation: 2, serving: true }] });
+    expect(health.body.projection).toMatchObject({
+      servingGeneration: 2,
+      generations: [
+        { generation: 1, serving: false },
+        { generation: 2, serving: true },
+      ],
+    });
     expect(health.body.projection.generations[1].position).toBe(health.body.projection.generations[0].position);
     // The switch is recorded in generation 2's container, for every instance to see.
     const g2 = cosmos.client.database(databaseId).container("views-g2");
-    expect((await g2.item("header", "status:serving").read()).resource).toMatchObject({ kind: "status", view: { since: expect.any(String) } });
+    expect((await g2.item("header", "status:serving").read()).resource).toMatchObject({
+      kind: "status",
+      view: { since: expect.any(String) },
+    });
     // Reads now come from generation 2: with the order gone from generation 1, it is still served.
     await cosmos.client.database(databaseId).container("views-g1").item("header", "order:bundle-1").delete();
     const view = await invokeHttp("getOrderView", "GET", "http://localhost/api/views/orders/bundle-1", { orderNumber: "bundle-1" });
@@ -265,8 +315,9 @@ describe("the Functions bundle", () => {
   it("serves the OpenAPI document with one operation per registered HTTP function, and none other", async () => {
     const served = await invokeHttp("openApi", "GET", "http://localhost/api/openapi.json", {});
     expect(served.status).toBe(200);
-    const documented = Object.entries(served.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, byMethod]) =>
-      Object.entries(byMethod).map(([method, operation]) => `${operation.operationId} ${method.toUpperCase()} ${path}`),
+    const documented = Object.entries(served.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
+      ([path, byMethod]) =>
+        Object.entries(byMethod).map(([method, operation]) => `${operation.operationId} ${method.toUpperCase()} ${path}`),
     );
     const registered = [...worker.functions.keys()].flatMap((name) => {
       const [, trigger] = triggerOf(name);

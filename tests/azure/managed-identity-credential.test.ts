@@ -7,7 +7,8 @@ import { withRetry } from "../../functions/src/eventstore/cosmos/cosmos-retry.js
 import { StoreUnavailableError } from "../../functions/src/eventstore/errors.js";
 
 const env = { IDENTITY_ENDPOINT: "http://127.0.0.1:1/msi/token", IDENTITY_HEADER: "h" };
-const token = () => new Response(JSON.stringify({ access_token: "tok", expires_on: String(Math.floor(Date.now() / 1000) + 3600) }), { status: 200 });
+const token = () =>
+  new Response(JSON.stringify({ access_token: "tok", expires_on: String(Math.floor(Date.now() / 1000) + 3600) }), { status: 200 });
 
 /** An identity endpoint that answers from a script, one response per call (the last repeats). */
 function scripted(...answers: (() => Response)[]) {
@@ -63,7 +64,9 @@ describe("the managed identity credential under transient failures", () => {
     const credential = new ManagedIdentityCredential({ clientId: "c", env, fetch: endpoint.fetcher, sleep });
     // Nothing listens there: the SDK asks the credential for a token before it sends anything.
     const client = createCosmosClient("https://127.0.0.1:9/", { credential }, 1000);
-    const failure: unknown = await withRetry(() => client.database("eventstore").container("events").item("x", "x").read()).catch((e: unknown) => e);
+    const failure: unknown = await withRetry(() => client.database("eventstore").container("events").item("x", "x").read()).catch(
+      (e: unknown) => e,
+    );
     client.dispose();
     const problem = storeErrorAsProblem(failure);
     expect(problem).toBeInstanceOf(Problem);

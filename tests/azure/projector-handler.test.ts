@@ -24,8 +24,24 @@ let lsn = 0;
 /** A change-feed item: the stored event document plus the system fields Cosmos adds. */
 function change(orderNumber: string, version: number, type: string, data: object, recordedAt = "2026-11-27T10:00:00.000Z") {
   lsn++;
-  const event = { eventId: `00000000-0000-4000-8000-${lsn.toString().padStart(12, "0")}`, streamId: `order-${orderNumber}`, version, type, data: { orderNumber, ...data }, metadata: {}, recordedAt };
-  return { ...toEventDocument(event), _rid: `rid${lsn}`, _self: `dbs/x/colls/y/docs/${lsn}`, _etag: `"etag-${lsn}"`, _attachments: "attachments/", _ts: 1_795_000_000 + lsn, _lsn: lsn };
+  const event = {
+    eventId: `00000000-0000-4000-8000-${lsn.toString().padStart(12, "0")}`,
+    streamId: `order-${orderNumber}`,
+    version,
+    type,
+    data: { orderNumber, ...data },
+    metadata: {},
+    recordedAt,
+  };
+  return {
+    ...toEventDocument(event),
+    _rid: `rid${lsn}`,
+    _self: `dbs/x/colls/y/docs/${lsn}`,
+    _etag: `"etag-${lsn}"`,
+    _attachments: "attachments/",
+    _ts: 1_795_000_000 + lsn,
+    _lsn: lsn,
+  };
 }
 
 async function setup() {
@@ -37,12 +53,18 @@ async function setup() {
     now: () => new Date("2026-11-27T10:00:01.000Z"),
   };
   const logs: string[] = [];
-  const context = () => new InvocationContext({ functionName: "projectViews", logHandler: (level, ...args) => logs.push(`${level} ${args.map(String).join(" ")}`) });
+  const context = () =>
+    new InvocationContext({
+      functionName: "projectViews",
+      logHandler: (level, ...args) => logs.push(`${level} ${args.map(String).join(" ")}`),
+    });
   return { ports, containers, handler: createProjectorHandler(ports), context, logs };
 }
 
 async function viewsOf(views: Container) {
-  const { resources } = await views.items.query<{ id: string; groupKey: string; view: unknown }>("SELECT c.id, c.groupKey, c.view FROM c").fetchAll();
+  const { resources } = await views.items
+    .query<{ id: string; groupKey: string; view: unknown }>("SELECT c.id, c.groupKey, c.view FROM c")
+    .fetchAll();
   return new Map(resources.filter((r) => !r.groupKey.startsWith("status:")).map((r) => [`${r.groupKey} ${r.id}`, JSON.stringify(r.view)]));
 }
 
@@ -68,7 +90,11 @@ describe(`projector handler on trigger-shaped batches (${REAL_COSMOS ? "COSMOS_E
     const expected = await viewsOf(clean.containers.views);
     expect(await viewsOf(messy.containers.views)).toEqual(expected);
     expect(await customerView(clean.ports.views, 50031)).toMatchObject({ totalOrders: 2 });
-    expect(await hubDayView(clean.ports.views, 10001, "2026-11-27")).toMatchObject({ ordersRequested: 3, ordersCancelled: 1, articles: { "Club-Mate": 4, Mojito: 2 } });
+    expect(await hubDayView(clean.ports.views, 10001, "2026-11-27")).toMatchObject({
+      ordersRequested: 3,
+      ordersCancelled: 1,
+      articles: { "Club-Mate": 4, Mojito: 2 },
+    });
     expect(messy.logs.some((l) => /ProjectionBatch lagMs=1000 events=3 applied=0 duplicates=3/.test(l))).toBe(true);
   });
 
@@ -104,7 +130,16 @@ describe(`projector handler on trigger-shaped batches (${REAL_COSMOS ? "COSMOS_E
     };
     const [handler, other] = [instance(), instance()];
     const orders = Array.from({ length: 12 }, (_, n) => change(`race-${n}`, 1, "OrderRequested", requestedData(`race-${n}`, 50040, 10002)));
-    await Promise.all([handler(orders.filter((_, n) => n % 2 === 0), context()), other(orders.filter((_, n) => n % 2 === 1), context())]);
+    await Promise.all([
+      handler(
+        orders.filter((_, n) => n % 2 === 0),
+        context(),
+      ),
+      other(
+        orders.filter((_, n) => n % 2 === 1),
+        context(),
+      ),
+    ]);
     expect((await customerView(ports.views, 50040))?.totalOrders).toBe(12);
     expect((await customerView(ports.views, 50040))?.orders).toHaveLength(12);
     expect((await hubDayView(ports.views, 10002, "2026-11-27"))?.ordersRequested).toBe(12);
@@ -118,7 +153,8 @@ describe(`projector handler on trigger-shaped batches (${REAL_COSMOS ? "COSMOS_E
       ...ports,
       views: {
         kind: "flaky",
-        read: (group, ids) => (failing ? Promise.reject(Object.assign(new Error("bad request"), { code: 400 })) : ports.views.read(group, ids)),
+        read: (group, ids) =>
+          failing ? Promise.reject(Object.assign(new Error("bad request"), { code: 400 })) : ports.views.read(group, ids),
         commit: (group, ops) => ports.views.commit(group, ops),
         page: (group, after, limit) => ports.views.page(group, after, limit),
         top: (kind, limit) => ports.views.top(kind, limit),

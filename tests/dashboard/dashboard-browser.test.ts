@@ -42,7 +42,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCi)("the live dashboard in headless 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // Root in CI needs --no-sandbox; the rest keep Chromium off the (closed) network.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     // bypassCSP: the test's own probes evaluate strings in the page, which the page's policy
     // forbids; it also means the escaping test below holds without the policy's help.
@@ -59,12 +67,21 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCi)("the live dashboard in headless 
   /** Milliseconds from `started` until the page's text under `selector` contains `text`. */
   async function latencyUntil(selector: string, text: string, budgetMs: number, started = performance.now()): Promise<number> {
     // A string runs in the page: this project's types describe Node, not the DOM.
-    await page.waitForFunction(`document.querySelector(${JSON.stringify(selector)})?.textContent.includes(${JSON.stringify(text)}) === true`, undefined, { timeout: budgetMs * 4, polling: 20 });
+    await page.waitForFunction(
+      `document.querySelector(${JSON.stringify(selector)})?.textContent.includes(${JSON.stringify(text)}) === true`,
+      undefined,
+      { timeout: budgetMs * 4, polling: 20 },
+    );
     return Math.round(performance.now() - started);
   }
 
   async function placeOrder(orderNumber: string, customerId: number, hubId: number, article = "Mojito") {
-    const response = await api()("POST", "/api/orders", { orderNumber, hubId, customer: { customerId, deliveryAddress: address(1) }, articles: [{ article, quantity: 3, price: 7.5 }] });
+    const response = await api()("POST", "/api/orders", {
+      orderNumber,
+      hubId,
+      customer: { customerId, deliveryAddress: address(1) },
+      articles: [{ article, quantity: 3, price: 7.5 }],
+    });
     expect(response.status).toBe(201);
   }
 
@@ -95,29 +112,47 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCi)("the live dashboard in headless 
     expect(eventsMs).toBeLessThan(EVENTS_BUDGET_MS);
     expect(hubMs).toBeLessThan(VIEWS_BUDGET_MS);
     expect(topMs).toBeLessThan(VIEWS_BUDGET_MS);
-    await expect.poll(() => page.locator("#events tbody tr").first().textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain("OrderRequested");
+    await expect
+      .poll(() => page.locator("#events tbody tr").first().textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toContain("OrderRequested");
     await expect.poll(() => page.locator("#hub-requested").textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toBe("2");
   });
 
   it("shows an order's lifecycle when it is clicked: events one by one, folded state and summary view", async () => {
     await page.getByRole("button", { name: "order-live-1" }).first().click();
     await expect.poll(() => page.locator("#lifecycle-events li").count(), { timeout: VIEWS_BUDGET_MS * 2 }).toBe(1);
-    await expect.poll(() => page.locator("#lifecycle-events li").first().textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain("v1 OrderRequested");
+    await expect
+      .poll(() => page.locator("#lifecycle-events li").first().textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toContain("v1 OrderRequested");
     expect((await api()("POST", "/api/orders/live-1/accept")).status).toBe(200);
     await expect.poll(() => page.locator("#lifecycle-events li").count(), { timeout: VIEWS_BUDGET_MS * 2 }).toBe(2);
-    await expect.poll(() => page.locator("#lifecycle-events li").nth(1).textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain("v2 OrderAccepted");
-    await expect.poll(() => page.locator("#lifecycle-state-title").textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toBe("Folded state (version 2)");
-    await expect.poll(() => page.locator("#lifecycle-state").textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain('"status": "ACCEPTED"');
-    await expect.poll(() => page.locator("#lifecycle-summary-title").textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toBe("Summary view (version 2)");
-    await expect.poll(() => page.locator("#lifecycle-summary").textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain('"status": "ACCEPTED"');
+    await expect
+      .poll(() => page.locator("#lifecycle-events li").nth(1).textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toContain("v2 OrderAccepted");
+    await expect
+      .poll(() => page.locator("#lifecycle-state-title").textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toBe("Folded state (version 2)");
+    await expect
+      .poll(() => page.locator("#lifecycle-state").textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toContain('"status": "ACCEPTED"');
+    await expect
+      .poll(() => page.locator("#lifecycle-summary-title").textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toBe("Summary view (version 2)");
+    await expect
+      .poll(() => page.locator("#lifecycle-summary").textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toContain('"status": "ACCEPTED"');
   });
 
   it("shows a hostile article name as text, and no script of it runs", async () => {
     await placeOrder("hostile-1", 50078, 10003, HOSTILE_ARTICLE);
     await latencyUntil("#hub-articles", HOSTILE_ARTICLE, VIEWS_BUDGET_MS);
     await page.getByRole("button", { name: "order-hostile-1" }).first().click();
-    await expect.poll(() => page.locator("#lifecycle-events").textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain(JSON.stringify(HOSTILE_ARTICLE));
-    const injected = await page.evaluate<{ images: number; pwned: unknown }>(`({ images: document.querySelectorAll("main img").length, pwned: window.__pwned })`);
+    await expect
+      .poll(() => page.locator("#lifecycle-events").textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toContain(JSON.stringify(HOSTILE_ARTICLE));
+    const injected = await page.evaluate<{ images: number; pwned: unknown }>(
+      `({ images: document.querySelectorAll("main img").length, pwned: window.__pwned })`,
+    );
     expect(injected).toEqual({ images: 0, pwned: undefined });
     const cell = page.locator("#hub-articles td", { hasText: "onerror" });
     expect(await cell.textContent()).toBe(HOSTILE_ARTICLE);
@@ -137,10 +172,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCi)("the live dashboard in headless 
     const after = (await api()<{ events: unknown[] }>("GET", "/api/feed?limit=200")).body.events.length;
     expect(after - before).toBeGreaterThanOrEqual(12 * 3);
     await latencyUntil("#events", "order-dash", EVENTS_BUDGET_MS);
-    await page.getByRole("button", { name: /^order-dash/ }).first().click();
-    await expect.poll(() => page.locator("#lifecycle-events li").first().textContent(), { timeout: VIEWS_BUDGET_MS * 2 }).toContain("OrderRequested");
+    await page
+      .getByRole("button", { name: /^order-dash/ })
+      .first()
+      .click();
+    await expect
+      .poll(() => page.locator("#lifecycle-events li").first().textContent(), { timeout: VIEWS_BUDGET_MS * 2 })
+      .toContain("OrderRequested");
     await page.selectOption("#hub", "10000");
-    const shot = process.env.UPDATE_DASHBOARD_SCREENSHOT === "1" ? resolve(import.meta.dirname, "../../docs/dashboard.png") : join(dataDir, "dashboard.png");
+    const shot =
+      process.env.UPDATE_DASHBOARD_SCREENSHOT === "1"
+        ? resolve(import.meta.dirname, "../../docs/dashboard.png")
+        : join(dataDir, "dashboard.png");
     await page.waitForTimeout(1200);
     await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot({ path: shot, fullPage: true });

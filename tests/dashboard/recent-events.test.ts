@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 const place = (orderNumber: string) =>
-  api("POST", "/api/orders", { orderNumber, hubId: 10001, customer: { customerId: 50001, deliveryAddress: address(0) }, articles: [{ article: "Mojito", quantity: 1, price: 7.5 }] });
+  api("POST", "/api/orders", {
+    orderNumber,
+    hubId: 10001,
+    customer: { customerId: 50001, deliveryAddress: address(0) },
+    articles: [{ article: "Mojito", quantity: 1, price: 7.5 }],
+  });
 
 describe("GET /api/feed: events across streams from a cursor", () => {
   it("starts at the latest events, then returns only what arrived after the cursor, oldest first", async () => {
@@ -46,7 +51,13 @@ describe("GET /api/feed: events across streams from a cursor", () => {
 
     const all = await api<Page>("GET", `/api/feed?after=${empty.body.next}`);
     expect(all.body.events.map((e) => e.streamId)).toEqual(["order-recent-1", "order-recent-2", "order-recent-3", "order-recent-1"]);
-    expect(all.body.events[0]).toEqual({ eventId: expect.any(String), streamId: "order-recent-1", version: 1, type: "OrderRequested", recordedAt: expect.stringMatching(/Z$/) });
+    expect(all.body.events[0]).toEqual({
+      eventId: expect.any(String),
+      streamId: "order-recent-1",
+      version: 1,
+      type: "OrderRequested",
+      recordedAt: expect.stringMatching(/Z$/),
+    });
 
     const paged = await api<Page>("GET", `/api/feed?after=${empty.body.next}&limit=3`);
     expect(paged.body.events).toHaveLength(3);

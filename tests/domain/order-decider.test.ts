@@ -76,19 +76,68 @@ describe("order decider", () => {
   type Outcome = OrderEvent | "nothing" | "forbidden";
   const updated: OrderEvent = { type: "OrderArticlesUpdated", data: { orderNumber: N, articles: commands.update.articles } };
   const cancelledWithReason: OrderEvent = { type: "OrderCancelled", data: { orderNumber: N, reason: "customer called" } };
-  const dispatchedPlanned: OrderEvent = { type: "OrderOutForDelivery", data: { orderNumber: N, pickingEndTime: T, plannedDeliveryTime: "2026-11-27T12:00:00.000Z" } };
-  const table: Record<Exclude<keyof typeof histories, "none">, Record<"accept" | "update" | "cancel" | "startPicking" | "dispatch" | "deliver", Outcome>> = {
-    REQUESTED: { accept: accepted, update: updated, cancel: cancelledWithReason, startPicking: "forbidden", dispatch: "forbidden", deliver: "forbidden" },
-    ACCEPTED: { accept: "nothing", update: updated, cancel: cancelledWithReason, startPicking: picking, dispatch: "forbidden", deliver: "forbidden" },
-    PICKING: { accept: "nothing", update: "forbidden", cancel: "forbidden", startPicking: "nothing", dispatch: dispatchedPlanned, deliver: "forbidden" },
-    DELIVERING: { accept: "nothing", update: "forbidden", cancel: "forbidden", startPicking: "nothing", dispatch: "nothing", deliver: delivered },
-    DELIVERED: { accept: "forbidden", update: "forbidden", cancel: "forbidden", startPicking: "forbidden", dispatch: "forbidden", deliver: "nothing" },
-    CANCELLED: { accept: "forbidden", update: "forbidden", cancel: "nothing", startPicking: "forbidden", dispatch: "forbidden", deliver: "forbidden" },
+  const dispatchedPlanned: OrderEvent = {
+    type: "OrderOutForDelivery",
+    data: { orderNumber: N, pickingEndTime: T, plannedDeliveryTime: "2026-11-27T12:00:00.000Z" },
+  };
+  const table: Record<
+    Exclude<keyof typeof histories, "none">,
+    Record<"accept" | "update" | "cancel" | "startPicking" | "dispatch" | "deliver", Outcome>
+  > = {
+    REQUESTED: {
+      accept: accepted,
+      update: updated,
+      cancel: cancelledWithReason,
+      startPicking: "forbidden",
+      dispatch: "forbidden",
+      deliver: "forbidden",
+    },
+    ACCEPTED: {
+      accept: "nothing",
+      update: updated,
+      cancel: cancelledWithReason,
+      startPicking: picking,
+      dispatch: "forbidden",
+      deliver: "forbidden",
+    },
+    PICKING: {
+      accept: "nothing",
+      update: "forbidden",
+      cancel: "forbidden",
+      startPicking: "nothing",
+      dispatch: dispatchedPlanned,
+      deliver: "forbidden",
+    },
+    DELIVERING: {
+      accept: "nothing",
+      update: "forbidden",
+      cancel: "forbidden",
+      startPicking: "nothing",
+      dispatch: "nothing",
+      deliver: delivered,
+    },
+    DELIVERED: {
+      accept: "forbidden",
+      update: "forbidden",
+      cancel: "forbidden",
+      startPicking: "forbidden",
+      dispatch: "forbidden",
+      deliver: "nothing",
+    },
+    CANCELLED: {
+      accept: "forbidden",
+      update: "forbidden",
+      cancel: "nothing",
+      startPicking: "forbidden",
+      dispatch: "forbidden",
+      deliver: "forbidden",
+    },
   };
   for (const [state, row] of Object.entries(table)) {
     describe(`given a ${state} order`, () => {
       for (const [command, outcome] of Object.entries(row)) {
-        const label = outcome === "nothing" ? "no new event (already satisfied)" : outcome === "forbidden" ? "lifecycle-violation" : outcome.type;
+        const label =
+          outcome === "nothing" ? "no new event (already satisfied)" : outcome === "forbidden" ? "lifecycle-violation" : outcome.type;
         it(`when ${command}, then ${label}`, () => {
           const s = spec(histories[state as keyof typeof table], commands[command as keyof typeof row]);
           if (outcome === "nothing") s.thenNothingNew();
@@ -135,7 +184,14 @@ describe("order decider", () => {
   });
 
   describe("admitEvent: a raw append keeps to the same lifecycle as the commands", () => {
-    const eventOf = { accept: accepted, update: updated, cancel: cancelledWithReason, startPicking: picking, dispatch: dispatchedPlanned, deliver: delivered };
+    const eventOf = {
+      accept: accepted,
+      update: updated,
+      cancel: cancelledWithReason,
+      startPicking: picking,
+      dispatch: dispatchedPlanned,
+      deliver: delivered,
+    };
     for (const [state, row] of Object.entries(table)) {
       for (const [command, outcome] of Object.entries(row)) {
         const event = eventOf[command as keyof typeof eventOf];
@@ -149,11 +205,18 @@ describe("order decider", () => {
     }
     it("admits OrderRequested only for an order that does not exist, and nothing else before it", () => {
       expect(admitEvent(initialState, requested)).toEqual({ ok: true });
-      expect(admitEvent(fold([requested]), requested)).toMatchObject({ ok: false, detail: expect.stringContaining("already exists") as unknown });
-      for (const event of Object.values(eventOf)) expect(admitEvent(initialState, event)).toMatchObject({ ok: false, detail: expect.stringContaining("does not exist") as unknown });
+      expect(admitEvent(fold([requested]), requested)).toMatchObject({
+        ok: false,
+        detail: expect.stringContaining("already exists") as unknown,
+      });
+      for (const event of Object.values(eventOf))
+        expect(admitEvent(initialState, event)).toMatchObject({ ok: false, detail: expect.stringContaining("does not exist") as unknown });
     });
     it("refuses OrderDelivered straight after OrderRequested", () => {
-      expect(admitEvent(fold([requested]), delivered)).toMatchObject({ ok: false, detail: expect.stringContaining("REQUESTED") as unknown });
+      expect(admitEvent(fold([requested]), delivered)).toMatchObject({
+        ok: false,
+        detail: expect.stringContaining("REQUESTED") as unknown,
+      });
     });
   });
 });

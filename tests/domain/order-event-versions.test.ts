@@ -3,8 +3,16 @@ import { ORDER_EVENT_SCHEMA_VERSIONS, readOrderEvent, upcastOrderEvent } from ".
 import { orderEventSchemas, validateNewOrderEvent } from "../../functions/src/domain/order-events.js";
 import { requestedData } from "../support/orders.js";
 
-const v1Requested = { type: "OrderRequested", schemaVersion: 1, data: requestedData("sv", 50001, 10001, [{ article: "Mojito", quantity: 2, price: 7.5 }]) };
-const v1Updated = { type: "OrderArticlesUpdated", schemaVersion: 1, data: { orderNumber: "sv", articles: [{ article: "Jim Beam", quantity: 1, price: 9.95 }] } };
+const v1Requested = {
+  type: "OrderRequested",
+  schemaVersion: 1,
+  data: requestedData("sv", 50001, 10001, [{ article: "Mojito", quantity: 2, price: 7.5 }]),
+};
+const v1Updated = {
+  type: "OrderArticlesUpdated",
+  schemaVersion: 1,
+  data: { orderNumber: "sv", articles: [{ article: "Jim Beam", quantity: 1, price: 9.95 }] },
+};
 
 describe("order event schema versions", () => {
   it("names a current version for every order event type", () => {
@@ -13,8 +21,16 @@ describe("order event schema versions", () => {
 
   describe("upcasting", () => {
     it("turns v1 article lines into v2 lines in euros, for both events that carry lines", () => {
-      expect(upcastOrderEvent(v1Requested)).toEqual({ ...v1Requested, schemaVersion: 2, data: { ...v1Requested.data, articles: [{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }] } });
-      expect(upcastOrderEvent(v1Updated)).toEqual({ ...v1Updated, schemaVersion: 2, data: { orderNumber: "sv", articles: [{ article: "Jim Beam", quantity: 1, price: 9.95, currency: "EUR" }] } });
+      expect(upcastOrderEvent(v1Requested)).toEqual({
+        ...v1Requested,
+        schemaVersion: 2,
+        data: { ...v1Requested.data, articles: [{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }] },
+      });
+      expect(upcastOrderEvent(v1Updated)).toEqual({
+        ...v1Updated,
+        schemaVersion: 2,
+        data: { orderNumber: "sv", articles: [{ article: "Jim Beam", quantity: 1, price: 9.95, currency: "EUR" }] },
+      });
     });
 
     it("leaves the stored event itself unchanged", () => {
@@ -43,8 +59,14 @@ describe("order event schema versions", () => {
   describe("reading a stored event", () => {
     it("reads v1 and v2 events in the current shape", () => {
       const read = readOrderEvent(v1Requested);
-      expect(read.ok && read.event.type === "OrderRequested" && read.event.data.articles).toEqual([{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }]);
-      const v2 = { type: "OrderArticlesUpdated", schemaVersion: 2, data: { orderNumber: "sv", articles: [{ article: "Jim Beam", quantity: 1, price: 9.95, currency: "USD" }] } };
+      expect(read.ok && read.event.type === "OrderRequested" && read.event.data.articles).toEqual([
+        { article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" },
+      ]);
+      const v2 = {
+        type: "OrderArticlesUpdated",
+        schemaVersion: 2,
+        data: { orderNumber: "sv", articles: [{ article: "Jim Beam", quantity: 1, price: 9.95, currency: "USD" }] },
+      };
       expect(readOrderEvent(v2)).toEqual({ ok: true, event: { type: v2.type, data: v2.data } });
     });
 
@@ -66,7 +88,10 @@ describe("order event schema versions", () => {
 
   describe("new events at the door", () => {
     it("default a line's currency to EUR, keep a given one and refuse what is not an ISO 4217 code", () => {
-      const lines = (currency?: string) => ({ orderNumber: "sv", articles: [{ article: "Mojito", quantity: 1, price: 7.5, ...(currency === undefined ? {} : { currency }) }] });
+      const lines = (currency?: string) => ({
+        orderNumber: "sv",
+        articles: [{ article: "Mojito", quantity: 1, price: 7.5, ...(currency === undefined ? {} : { currency }) }],
+      });
       const accepted = (currency?: string) => {
         const checked = validateNewOrderEvent("OrderArticlesUpdated", lines(currency));
         return checked.ok ? checked.event.data : checked.reason;

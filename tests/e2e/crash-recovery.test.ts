@@ -30,17 +30,31 @@ describe("SIGTERM", () => {
   it("finishes a request in flight, stops the projector, closes the store and exits 0", async () => {
     const term = serverFixture("es-term-");
     const proc = await term.start();
-    const body = JSON.stringify({ orderNumber: "term-1", hubId: 10001, customer: { customerId: 50001, deliveryAddress: address(1) }, articles: [{ ...CATALOGUE[0], quantity: 1 }] });
+    const body = JSON.stringify({
+      orderNumber: "term-1",
+      hubId: 10001,
+      customer: { customerId: 50001, deliveryAddress: address(1) },
+      articles: [{ ...CATALOGUE[0], quantity: 1 }],
+    });
     // Half the body is sent before SIGTERM and the rest after: the request is truly in flight.
     const { port } = new URL(proc.baseUrl);
     const answered = new Promise<{ status: number | undefined; text: string }>((resolve, reject) => {
-      const request = httpRequest({ host: "127.0.0.1", port, path: "/api/orders", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (response) => {
-        let text = "";
-        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        response.on("end", () => {
-          resolve({ status: response.statusCode, text });
-        });
-      });
+      const request = httpRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/api/orders",
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (response) => {
+          let text = "";
+          response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+          response.on("end", () => {
+            resolve({ status: response.statusCode, text });
+          });
+        },
+      );
       request.on("error", reject);
       request.write(body.slice(0, 40));
       setTimeout(() => {

@@ -47,7 +47,14 @@ describe("orders through their lifecycle, then the views, over real HTTP", () =>
       expect(placed.headers.get("location")).toBe(`/api/orders/${orderNumber}`);
       expect(placed.headers.get("etag")).toBe('"1"');
       const stream = await api("GET", `/api/streams/order-${orderNumber}/events`);
-      model.push({ orderNumber, customerId, hubId, status: "REQUESTED", articles: lines(n), requestedAt: stream.body.events[0].recordedAt as string });
+      model.push({
+        orderNumber,
+        customerId,
+        hubId,
+        status: "REQUESTED",
+        articles: lines(n),
+        requestedAt: stream.body.events[0].recordedAt as string,
+      });
     }
     const drive = async (order: ModelOrder, path: string, method = "POST", body?: unknown) => {
       const response = await api(method, `/api/orders/${order.orderNumber}/${path}`, body);
@@ -110,7 +117,14 @@ describe("orders through their lifecycle, then the views, over real HTTP", () =>
       expect(pages).toBe(Math.max(0, Math.ceil(theirs.length / 2) - 1));
     }
     const someone = model[0]?.customerId ?? 0;
-    for (const query of ["limit=0", "limit=1001", "limit=x", "after=not-a-cursor", "after=", `after=${Buffer.from("v1|2026-11-27 a").toString("base64url")}`]) {
+    for (const query of [
+      "limit=0",
+      "limit=1001",
+      "limit=x",
+      "after=not-a-cursor",
+      "after=",
+      `after=${Buffer.from("v1|2026-11-27 a").toString("base64url")}`,
+    ]) {
       const refused = await api("GET", `/api/views/customers/${someone}?${query}`);
       expect(refused.status, query).toBe(400);
       expect(refused.body, query).toMatchObject({ type: "urn:eventsourcing-azure:problem:validation-failed", status: 400 });
@@ -118,7 +132,9 @@ describe("orders through their lifecycle, then the views, over real HTTP", () =>
 
     const counts = new Map<number, number>();
     for (const o of model) counts.set(o.customerId, (counts.get(o.customerId) ?? 0) + 1);
-    const expectedTop = [...counts].map(([customerId, totalOrders]) => ({ customerId, totalOrders })).sort((a, b) => b.totalOrders - a.totalOrders || a.customerId - b.customerId);
+    const expectedTop = [...counts]
+      .map(([customerId, totalOrders]) => ({ customerId, totalOrders }))
+      .sort((a, b) => b.totalOrders - a.totalOrders || a.customerId - b.customerId);
     expect((await api("GET", "/api/views/customers?top=3")).body).toEqual(expectedTop.slice(0, 3));
     expect((await api("GET", "/api/views/customers")).body).toEqual(expectedTop);
 
@@ -130,7 +146,8 @@ describe("orders through their lifecycle, then the views, over real HTTP", () =>
     for (const [key, orders] of hubDays) {
       const [hubId, day] = key.split("/");
       const articles: Record<string, number> = {};
-      for (const o of orders.filter((x) => x.status !== "CANCELLED")) for (const l of o.articles) articles[l.article] = (articles[l.article] ?? 0) + l.quantity;
+      for (const o of orders.filter((x) => x.status !== "CANCELLED"))
+        for (const l of o.articles) articles[l.article] = (articles[l.article] ?? 0) + l.quantity;
       const view = await api("GET", `/api/views/hubs/${hubId}/days/${day}`);
       expect(view.body).toEqual({
         hubId: Number(hubId),
@@ -145,7 +162,14 @@ describe("orders through their lifecycle, then the views, over real HTTP", () =>
     for (const o of model) {
       const state = await api("GET", `/api/orders/${o.orderNumber}`);
       const summary = await api("GET", `/api/views/orders/${o.orderNumber}`);
-      expect(summary.body).toEqual({ orderNumber: o.orderNumber, status: o.status, customerId: o.customerId, hubId: o.hubId, articles: o.articles, version: Number(state.headers.get("etag")?.replaceAll('"', "")) });
+      expect(summary.body).toEqual({
+        orderNumber: o.orderNumber,
+        status: o.status,
+        customerId: o.customerId,
+        hubId: o.hubId,
+        articles: o.articles,
+        version: Number(state.headers.get("etag")?.replaceAll('"', "")),
+      });
     }
 
     const health = await api("GET", "/api/health");
@@ -153,7 +177,12 @@ describe("orders through their lifecycle, then the views, over real HTTP", () =>
   });
 
   it("places an order under a chosen number and reads its state with an ETag", async () => {
-    const placed = await api("POST", "/api/orders", { orderNumber: "A-1000", hubId: 10009, customer: { customerId: 50099, deliveryAddress: address(1) }, articles: lines(1) });
+    const placed = await api("POST", "/api/orders", {
+      orderNumber: "A-1000",
+      hubId: 10009,
+      customer: { customerId: 50099, deliveryAddress: address(1) },
+      articles: lines(1),
+    });
     expect(placed.status).toBe(201);
     const state = await api("GET", "/api/orders/A-1000");
     expect(state.status).toBe(200);

@@ -66,7 +66,11 @@ describe("npm start -- --rebuild-views", () => {
     const placed: string[] = [];
     const writer = (async () => {
       for (let n = 0; writing.on || n < 20; n++) {
-        const response = await api("POST", "/api/orders", { hubId: 10020, customer: { customerId: customerOf(n), deliveryAddress: requestedData("x").customer.deliveryAddress }, articles: [{ article: "Mojito", quantity: 1, price: 7.5 }] });
+        const response = await api("POST", "/api/orders", {
+          hubId: 10020,
+          customer: { customerId: customerOf(n), deliveryAddress: requestedData("x").customer.deliveryAddress },
+          articles: [{ article: "Mojito", quantity: 1, price: 7.5 }],
+        });
         expect(response.status, JSON.stringify(response.body)).toBe(201);
         placed.push(response.body.orderNumber as string);
       }
@@ -99,7 +103,8 @@ describe("npm start -- --rebuild-views", () => {
     await writer;
 
     expect(seen.versions.every((v) => v === 2)).toBe(true);
-    for (let i = 1; i < seen.totals.length; i++) expect(seen.totals[i], `customer total went back at read ${i}`).toBeGreaterThanOrEqual(seen.totals[i - 1] ?? 0);
+    for (let i = 1; i < seen.totals.length; i++)
+      expect(seen.totals[i], `customer total went back at read ${i}`).toBeGreaterThanOrEqual(seen.totals[i - 1] ?? 0);
     for (let i = 1; i < seen.servings.length; i++) expect(seen.servings[i]).toBeGreaterThanOrEqual(seen.servings[i - 1] ?? 0);
     expect(seen.servings[0]).toBe(1);
     expect(seen.generationsDuringBuild).toBeGreaterThan(0);
@@ -108,7 +113,11 @@ describe("npm start -- --rebuild-views", () => {
     // Switched and persisted; the old generation's file is gone.
     await waitForProjection(api, 30_000);
     const health = await api("GET", "/api/health");
-    expect(health.body.projection).toMatchObject({ servingGeneration: 2, lagEvents: 0, generations: [{ generation: 2, serving: true, lagEvents: 0 }] });
+    expect(health.body.projection).toMatchObject({
+      servingGeneration: 2,
+      lagEvents: 0,
+      generations: [{ generation: 2, serving: true, lagEvents: 0 }],
+    });
     expect(JSON.parse(readFileSync(join(dataDir, "views-generations.json"), "utf8"))).toEqual({ serving: 2 });
     for (let i = 0; i < 100 && existsSync(join(dataDir, "views.db")); i++) await sleep(20);
     expect(existsSync(join(dataDir, "views.db"))).toBe(false);

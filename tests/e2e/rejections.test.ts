@@ -21,7 +21,14 @@ beforeAll(async () => {
   app = await startLocalApp({ dataDir, port: 0, log: () => undefined });
   api = apiClient(`http://127.0.0.1:${app.port}`);
   // The order is PICKING: cancel is forbidden there, and the stream is at version 3.
-  expect((await api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: "no_stream", events: [{ type: "OrderRequested", data: requestedData(ORDER) }] })).status).toBe(201);
+  expect(
+    (
+      await api("POST", `/api/streams/${STREAM}/events`, {
+        expectedVersion: "no_stream",
+        events: [{ type: "OrderRequested", data: requestedData(ORDER) }],
+      })
+    ).status,
+  ).toBe(201);
   expect((await api("POST", `/api/orders/${ORDER}/accept`)).status).toBe(200);
   expect((await api("POST", `/api/orders/${ORDER}/start-picking`)).status).toBe(200);
 });
@@ -48,7 +55,10 @@ async function expectRejected(send: () => Promise<ApiResponse>, status: number, 
   return response;
 }
 
-const post = (path: string, body: string, contentType = "application/json") => () => api("POST", path, body, { "content-type": contentType });
+const post =
+  (path: string, body: string, contentType = "application/json") =>
+  () =>
+    api("POST", path, body, { "content-type": contentType });
 
 describe("every 4xx of the API answers problem+json and writes nothing", () => {
   it("400 for a body that is not JSON", async () => {
@@ -56,8 +66,16 @@ describe("every 4xx of the API answers problem+json and writes nothing", () => {
   });
 
   it("415 for a body that is not application/json", async () => {
-    await expectRejected(post(`/api/streams/${STREAM}/events`, JSON.stringify({ events: accepted() }), "text/plain"), 415, "unsupported-media-type");
-    await expectRejected(post(`/api/orders/${ORDER}/cancel`, "reason=x", "application/x-www-form-urlencoded"), 415, "unsupported-media-type");
+    await expectRejected(
+      post(`/api/streams/${STREAM}/events`, JSON.stringify({ events: accepted() }), "text/plain"),
+      415,
+      "unsupported-media-type",
+    );
+    await expectRejected(
+      post(`/api/orders/${ORDER}/cancel`, "reason=x", "application/x-www-form-urlencoded"),
+      415,
+      "unsupported-media-type",
+    );
   });
 
   it("413 for a body of 1 MiB + 1 byte, declared or streamed", async () => {
@@ -73,19 +91,38 @@ describe("every 4xx of the API answers problem+json and writes nothing", () => {
         headers: { "content-type": "application/json" },
         duplex: "half",
       });
-      return { status: response.status, headers: response.headers, body: (await response.json()) };
+      return { status: response.status, headers: response.headers, body: await response.json() };
     };
     await expectRejected(streamed, 413, "payload-too-large");
   });
 
   it("400 for an unknown event type", async () => {
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { events: [{ type: "OrderTeleported", data: { orderNumber: ORDER } }] }), 400, "unknown-event-type");
+    await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { events: [{ type: "OrderTeleported", data: { orderNumber: ORDER } }] }),
+      400,
+      "unknown-event-type",
+    );
   });
 
   it("400 for data that fails the type's schema, and for an order event naming another order", async () => {
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { events: [{ type: "OrderPickingStarted", data: { orderNumber: ORDER, pickingStartTime: "yesterday" } }] }), 400, "validation-failed");
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { events: [{ type: "OrderAccepted", data: { orderNumber: "other" } }] }), 400, "validation-failed");
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: -1, events: accepted() }), 400, "validation-failed");
+    await expectRejected(
+      () =>
+        api("POST", `/api/streams/${STREAM}/events`, {
+          events: [{ type: "OrderPickingStarted", data: { orderNumber: ORDER, pickingStartTime: "yesterday" } }],
+        }),
+      400,
+      "validation-failed",
+    );
+    await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { events: [{ type: "OrderAccepted", data: { orderNumber: "other" } }] }),
+      400,
+      "validation-failed",
+    );
+    await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: -1, events: accepted() }),
+      400,
+      "validation-failed",
+    );
   });
 
   it("400 for a bad streamId", async () => {
@@ -101,45 +138,101 @@ describe("every 4xx of the API answers problem+json and writes nothing", () => {
 
   it("400 for duplicate eventIds in one request", async () => {
     const eventId = randomUUID();
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { events: accepted(2).map((e) => ({ ...e, eventId })) }), 400, "duplicate-event-ids");
+    await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { events: accepted(2).map((e) => ({ ...e, eventId })) }),
+      400,
+      "duplicate-event-ids",
+    );
   });
 
   it("409 with currentVersion for a wrong expected version", async () => {
-    const response = await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 2, events: accepted() }), 409, "wrong-expected-version");
+    const response = await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 2, events: accepted() }),
+      409,
+      "wrong-expected-version",
+    );
     expect(response.body).toMatchObject({ currentVersion: 3 });
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 7, events: accepted() }), 409, "wrong-expected-version");
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: "no_stream", events: accepted() }), 409, "wrong-expected-version");
+    await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 7, events: accepted() }),
+      409,
+      "wrong-expected-version",
+    );
+    await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: "no_stream", events: accepted() }),
+      409,
+      "wrong-expected-version",
+    );
   });
 
   it("422 for a raw append that breaks the order's lifecycle, after 409 for a wrong expected version", async () => {
     const delivered = [{ type: "OrderDelivered", data: { orderNumber: ORDER, deliveredTime: "2026-11-27T12:00:00Z" } }];
-    const response = await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { events: delivered }), 422, "lifecycle-violation");
+    const response = await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { events: delivered }),
+      422,
+      "lifecycle-violation",
+    );
     expect(response.body).toMatchObject({ detail: expect.stringContaining("PICKING") as unknown });
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 3, events: [{ type: "OrderRequested", data: requestedData(ORDER) }] }), 422, "lifecycle-violation");
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 3, events: accepted() }), 422, "lifecycle-violation");
-    await expectRejected(() => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 2, events: delivered }), 409, "wrong-expected-version");
+    await expectRejected(
+      () =>
+        api("POST", `/api/streams/${STREAM}/events`, {
+          expectedVersion: 3,
+          events: [{ type: "OrderRequested", data: requestedData(ORDER) }],
+        }),
+      422,
+      "lifecycle-violation",
+    );
+    await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 3, events: accepted() }),
+      422,
+      "lifecycle-violation",
+    );
+    await expectRejected(
+      () => api("POST", `/api/streams/${STREAM}/events`, { expectedVersion: 2, events: delivered }),
+      409,
+      "wrong-expected-version",
+    );
   });
 
   it("400 for an event on another stream whose type is outside the pattern or whose data is not an object", async () => {
     const other = "/api/streams/payments-1/events";
-    for (const type of ["9Lives", "has space", "semi;colon", "x".repeat(101)]) await expectRejected(() => api("POST", other, { events: [{ type, data: {} }] }), 400, "validation-failed");
-    for (const data of [[1, 2], "text", null, 3]) await expectRejected(() => api("POST", other, { events: [{ type: "PaymentReceived", data }] }), 400, "validation-failed");
+    for (const type of ["9Lives", "has space", "semi;colon", "x".repeat(101)])
+      await expectRejected(() => api("POST", other, { events: [{ type, data: {} }] }), 400, "validation-failed");
+    for (const data of [[1, 2], "text", null, 3])
+      await expectRejected(() => api("POST", other, { events: [{ type: "PaymentReceived", data }] }), 400, "validation-failed");
     let deep: object = {};
     for (let i = 0; i < 40; i++) deep = { deep };
     await expectRejected(() => api("POST", other, { events: [{ type: "PaymentReceived", data: deep }] }), 400, "validation-failed");
   });
 
   it("409 for placing an order number that exists", async () => {
-    await expectRejected(() => api("POST", "/api/orders", { orderNumber: ORDER, hubId: 10001, customer: { customerId: 50001, deliveryAddress: address() }, articles: requestedData(ORDER).articles }), 409, "order-exists");
+    await expectRejected(
+      () =>
+        api("POST", "/api/orders", {
+          orderNumber: ORDER,
+          hubId: 10001,
+          customer: { customerId: 50001, deliveryAddress: address() },
+          articles: requestedData(ORDER).articles,
+        }),
+      409,
+      "order-exists",
+    );
   });
 
   it("422 for a command the lifecycle forbids", async () => {
     await expectRejected(() => api("POST", `/api/orders/${ORDER}/cancel`), 422, "lifecycle-violation");
-    await expectRejected(() => api("PUT", `/api/orders/${ORDER}/articles`, { articles: [{ article: "Mojito", quantity: 1, price: 7.5 }] }), 422, "lifecycle-violation");
+    await expectRejected(
+      () => api("PUT", `/api/orders/${ORDER}/articles`, { articles: [{ article: "Mojito", quantity: 1, price: 7.5 }] }),
+      422,
+      "lifecycle-violation",
+    );
   });
 
   it("412 for an If-Match that is not the current version", async () => {
-    const response = await expectRejected(() => api("POST", `/api/orders/${ORDER}/dispatch`, undefined, { "if-match": '"2"' }), 412, "precondition-failed");
+    const response = await expectRejected(
+      () => api("POST", `/api/orders/${ORDER}/dispatch`, undefined, { "if-match": '"2"' }),
+      412,
+      "precondition-failed",
+    );
     expect(response.body).toMatchObject({ currentVersion: 3 });
   });
 
@@ -164,7 +257,10 @@ describe("every 4xx of the API answers problem+json and writes nothing", () => {
 
   it("a retried append with the same eventIds answers 200 with the same result and writes nothing", async () => {
     const stream = "scratch-retry";
-    const request = { expectedVersion: "no_stream", events: [{ eventId: randomUUID(), type: "OrderAccepted", data: { orderNumber: "x" } }] };
+    const request = {
+      expectedVersion: "no_stream",
+      events: [{ eventId: randomUUID(), type: "OrderAccepted", data: { orderNumber: "x" } }],
+    };
     const first = await api("POST", `/api/streams/${stream}/events`, request);
     expect(first.status).toBe(201);
     const head = await app.events.headPosition();

@@ -34,7 +34,12 @@ async function failingAt(index: number) {
   const inner = underTest.store;
   const store: EventStore = {
     kind: inner.kind,
-    append: (streamId, events, expected) => inner.append(streamId, events.map((e, i) => (i === index ? { ...e, data: { blob: "x".repeat(2_200_000) } } : e)), expected),
+    append: (streamId, events, expected) =>
+      inner.append(
+        streamId,
+        events.map((e, i) => (i === index ? { ...e, data: { blob: "x".repeat(2_200_000) } } : e)),
+        expected,
+      ),
     read: (streamId, options) => inner.read(streamId, options),
     close: () => inner.close(),
   };
@@ -45,7 +50,10 @@ eventStoreContract(`cosmos (${REAL_COSMOS ? "COSMOS_ENDPOINT" : "@vercel/cosmosd
   create: cosmosUnderTest,
   ...(REAL_COSMOS
     ? { createFailingAt: failingAt }
-    : { atomicSkipReason: "@vercel/cosmosdb-server does not run batches atomically (a failed operation leaves the earlier ones committed); runs when COSMOS_ENDPOINT is set" }),
+    : {
+        atomicSkipReason:
+          "@vercel/cosmosdb-server does not run batches atomically (a failed operation leaves the earlier ones committed); runs when COSMOS_ENDPOINT is set",
+      }),
 });
 
 describe("CosmosEventStore specifics", () => {

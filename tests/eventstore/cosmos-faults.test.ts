@@ -66,14 +66,35 @@ describe("Cosmos adapters behind a fault-injecting proxy", () => {
   });
 
   async function post(orderNumber: string) {
-    const body = { expectedVersion: "no_stream", events: [{ type: "OrderRequested", data: requestedData(orderNumber) }, { type: "OrderAccepted", data: { orderNumber } }] };
-    const request = new HttpRequest({ method: "POST", url: `http://localhost/api/streams/order-${orderNumber}/events`, headers: { "content-type": "application/json" }, params: { streamId: `order-${orderNumber}` }, body: { string: JSON.stringify(body) } });
+    const body = {
+      expectedVersion: "no_stream",
+      events: [
+        { type: "OrderRequested", data: requestedData(orderNumber) },
+        { type: "OrderAccepted", data: { orderNumber } },
+      ],
+    };
+    const request = new HttpRequest({
+      method: "POST",
+      url: `http://localhost/api/streams/order-${orderNumber}/events`,
+      headers: { "content-type": "application/json" },
+      params: { streamId: `order-${orderNumber}` },
+      body: { string: JSON.stringify(body) },
+    });
     const response = await append(request, new InvocationContext({ functionName: "appendEvents" }));
-    return { status: response.status, headers: response.headers as Record<string, string>, body: JSON.parse(response.body as string) as Record<string, unknown> };
+    return {
+      status: response.status,
+      headers: response.headers as Record<string, string>,
+      body: JSON.parse(response.body as string) as Record<string, unknown>,
+    };
   }
 
   async function stored(orderNumber: string): Promise<number[]> {
-    const { resources } = await direct.items.query<{ version: number }>({ query: "SELECT c.version FROM c WHERE c.streamId = @s", parameters: [{ name: "@s", value: `order-${orderNumber}` }] }).fetchAll();
+    const { resources } = await direct.items
+      .query<{ version: number }>({
+        query: "SELECT c.version FROM c WHERE c.streamId = @s",
+        parameters: [{ name: "@s", value: `order-${orderNumber}` }],
+      })
+      .fetchAll();
     return resources.map((r) => r.version).sort((a, b) => a - b);
   }
 
@@ -127,7 +148,14 @@ describe("Cosmos adapters behind a fault-injecting proxy", () => {
 
   it("answers reads with 503, not 500, when every query times out", async () => {
     proxy.plan = () => ({ kind: "delay", ms: REQUEST_TIMEOUT_MS * 2 });
-    const response = await readStream(new HttpRequest({ method: "GET", url: "http://localhost/api/streams/order-throttled/events", params: { streamId: "order-throttled" } }), new InvocationContext({ functionName: "readStream" }));
+    const response = await readStream(
+      new HttpRequest({
+        method: "GET",
+        url: "http://localhost/api/streams/order-throttled/events",
+        params: { streamId: "order-throttled" },
+      }),
+      new InvocationContext({ functionName: "readStream" }),
+    );
     expect(response.status).toBe(503);
   });
 });

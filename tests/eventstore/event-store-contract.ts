@@ -57,7 +57,14 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
       const slice = await store.read("s-1");
       expect(slice.version).toBe(1);
       const [stored] = slice.events;
-      expect(stored).toMatchObject({ eventId: event.eventId, streamId: "s-1", version: 1, type: "Noted", data: event.data, metadata: event.metadata });
+      expect(stored).toMatchObject({
+        eventId: event.eventId,
+        streamId: "s-1",
+        version: 1,
+        type: "Noted",
+        data: event.data,
+        metadata: event.metadata,
+      });
       expect(stored?.recordedAt).toMatch(ISO_MS_UTC);
       const recorded = Date.parse(stored?.recordedAt ?? "");
       expect(recorded).toBeGreaterThanOrEqual(before - 1000);
@@ -95,7 +102,11 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
         const v1 = { orderNumber: "sv-1", articles: [{ article: "Mojito", quantity: 2, price: 7.5 }] };
         await store.append("order-sv-1", [{ ...newEvent("OrderArticlesUpdated", v1), schemaVersion: 1 }], "no_stream");
         const [read] = (await store.read("order-sv-1")).events;
-        expect(read).toMatchObject({ type: "OrderArticlesUpdated", schemaVersion: 2, data: { orderNumber: "sv-1", articles: [{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }] } });
+        expect(read).toMatchObject({
+          type: "OrderArticlesUpdated",
+          schemaVersion: 2,
+          data: { orderNumber: "sv-1", articles: [{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }] },
+        });
         // A later read finds the stored event unchanged: upcasting happens on the way out only.
         expect((await store.read("order-sv-1")).events).toEqual([read]);
       });
@@ -180,13 +191,16 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
       });
 
       const skip = options.createFailingAt === undefined;
-      it.skipIf(skip)(`rejects an overlap that starts after a new event, writing nothing${skip ? ` (skipped: ${options.atomicSkipReason ?? "no atomic batches"})` : ""}`, async () => {
-        const store = await open();
-        const [a] = newEvents(1) as [NewEvent];
-        await store.append("s", [a], 0);
-        await expect(store.append("s", [newEvent(), a], "any")).rejects.toBeInstanceOf(EventIdConflictError);
-        expect((await store.read("s")).version).toBe(1);
-      });
+      it.skipIf(skip)(
+        `rejects an overlap that starts after a new event, writing nothing${skip ? ` (skipped: ${options.atomicSkipReason ?? "no atomic batches"})` : ""}`,
+        async () => {
+          const store = await open();
+          const [a] = newEvents(1) as [NewEvent];
+          await store.append("s", [a], 0);
+          await expect(store.append("s", [newEvent(), a], "any")).rejects.toBeInstanceOf(EventIdConflictError);
+          expect((await store.read("s")).version).toBe(1);
+        },
+      );
 
       it("keeps eventIds per stream: the same id may start another stream", async () => {
         const store = await open();
@@ -198,11 +212,14 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
 
     describe("atomicity", () => {
       const skip = options.createFailingAt === undefined;
-      it.skipIf(skip)(`stores none of an append whose middle event fails${skip ? ` (skipped: ${options.atomicSkipReason ?? "no fault injection"})` : ""}`, async () => {
-        const store = await open(() => (options.createFailingAt as (i: number) => Promise<StoreUnderTest>)(1));
-        await expect(store.append("s", newEvents(3), "any")).rejects.toThrow();
-        expect(await store.read("s")).toEqual({ version: 0, events: [] });
-      });
+      it.skipIf(skip)(
+        `stores none of an append whose middle event fails${skip ? ` (skipped: ${options.atomicSkipReason ?? "no fault injection"})` : ""}`,
+        async () => {
+          const store = await open(() => (options.createFailingAt as (i: number) => Promise<StoreUnderTest>)(1));
+          await expect(store.append("s", newEvents(3), "any")).rejects.toThrow();
+          expect(await store.read("s")).toEqual({ version: 0, events: [] });
+        },
+      );
     });
 
     describe("concurrency", () => {
@@ -210,7 +227,9 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
         const store = await open();
         const rounds = 8;
         for (let round = 0; round < rounds; round++) {
-          const outcomes = await Promise.allSettled(Array.from({ length: 32 }, (_, writer) => store.append("hot", [newEvent("Noted", { round, writer })], round)));
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: 32 }, (_, writer) => store.append("hot", [newEvent("Noted", { round, writer })], round)),
+          );
           const winners = outcomes.filter((o) => o.status === "fulfilled");
           expect(winners).toHaveLength(1);
           for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(WrongExpectedVersionError);

@@ -43,7 +43,14 @@ describe("the expected-version rule", () => {
       ["e1", before + 1],
       ["e2", before + 2],
     ]);
-    if (replay) expect(detectReplay("s", ids, stored, expected)).toEqual({ streamId: "s", firstVersion: before + 1, lastVersion: before + 2, eventIds: ids, replayed: true });
+    if (replay)
+      expect(detectReplay("s", ids, stored, expected)).toEqual({
+        streamId: "s",
+        firstVersion: before + 1,
+        lastVersion: before + 2,
+        eventIds: ids,
+        replayed: true,
+      });
     else expect(() => detectReplay("s", ids, stored, expected)).toThrow(EventIdConflictError);
   });
 });

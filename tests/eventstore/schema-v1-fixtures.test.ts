@@ -27,7 +27,11 @@ const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES
 
 interface Expected {
   readonly orders: Record<string, Record<string, unknown>>;
-  readonly views: { readonly customers: Record<string, unknown>; readonly hubDays: Record<string, unknown>; readonly orders: Record<string, unknown> };
+  readonly views: {
+    readonly customers: Record<string, unknown>;
+    readonly hubDays: Record<string, unknown>;
+    readonly orders: Record<string, unknown>;
+  };
   readonly deadLetters: number;
 }
 
@@ -40,7 +44,9 @@ function withEuroLines(value: Expected): Expected {
 
 /** And the customer view, now paged, adds `next: null` to a single page. */
 function withPagedCustomers(value: Expected): Expected {
-  const customers = Object.fromEntries(Object.entries(value.views.customers).map(([id, view]) => [id, { ...(view as object), next: null }]));
+  const customers = Object.fromEntries(
+    Object.entries(value.views.customers).map(([id, view]) => [id, { ...(view as object), next: null }]),
+  );
   return { ...value, views: { ...value.views, customers } };
 }
 
@@ -89,18 +95,23 @@ async function projectedViews(events: readonly RecordedEvent[]) {
   const get = async (name: string, path: string, params: Record<string, string>) => {
     const handler = routes.find((r) => r.name === name)?.handler;
     if (!handler) throw new Error(`no route ${name}`);
-    const response = await handler(new HttpRequest({ method: "GET", url: `http://localhost${path}`, params }), new InvocationContext({ functionName: name }));
+    const response = await handler(
+      new HttpRequest({ method: "GET", url: `http://localhost${path}`, params }),
+      new InvocationContext({ functionName: name }),
+    );
     return JSON.parse(response.body as string) as unknown;
   };
   const customers: Record<string, unknown> = {};
-  for (const id of Object.keys(expected.views.customers)) customers[id] = await get("getCustomerView", `/api/views/customers/${id}`, { customerId: id });
+  for (const id of Object.keys(expected.views.customers))
+    customers[id] = await get("getCustomerView", `/api/views/customers/${id}`, { customerId: id });
   const hubDays: Record<string, unknown> = {};
   for (const key of Object.keys(expected.views.hubDays)) {
     const [hubId = "", day = ""] = key.split("/");
     hubDays[key] = await get("getHubDayView", `/api/views/hubs/${hubId}/days/${day}`, { hubId, day });
   }
   const orders: Record<string, unknown> = {};
-  for (const orderNumber of Object.keys(expected.views.orders)) orders[orderNumber] = await get("getOrderView", `/api/views/orders/${orderNumber}`, { orderNumber });
+  for (const orderNumber of Object.keys(expected.views.orders))
+    orders[orderNumber] = await get("getOrderView", `/api/views/orders/${orderNumber}`, { orderNumber });
   return { views: { customers, hubDays, orders }, deadLetters: await views.count() };
 }
 
@@ -112,7 +123,9 @@ describe("events stored before schema versions (SQLite file of the old layout)",
     const file = join(dir, "events.db");
     const old = new Database(file);
     old.exec(V1_SCHEMA);
-    const insert = old.prepare("INSERT INTO events (position, stream_id, version, event_id, type, data, metadata, recorded_at) VALUES (@position, @stream_id, @version, @event_id, @type, @data, @metadata, @recorded_at)");
+    const insert = old.prepare(
+      "INSERT INTO events (position, stream_id, version, event_id, type, data, metadata, recorded_at) VALUES (@position, @stream_id, @version, @event_id, @type, @data, @metadata, @recorded_at)",
+    );
     for (const row of fixture("sqlite-events.json") as object[]) insert.run(row);
     old.close();
     store = new SqliteEventStore({ file });
@@ -124,7 +137,9 @@ describe("events stored before schema versions (SQLite file of the old layout)",
 
   it("gains the schema_version column on open, every stored event at version 1, the data untouched", () => {
     const raw = new Database(join(dir, "events.db"), { readonly: true });
-    const rows = raw.prepare<[], { schema_version: number; data: string }>("SELECT schema_version, data FROM events ORDER BY position").all();
+    const rows = raw
+      .prepare<[], { schema_version: number; data: string }>("SELECT schema_version, data FROM events ORDER BY position")
+      .all();
     raw.close();
     const v1 = fixture("sqlite-events.json") as { data: string }[];
     expect(rows).toEqual(v1.map(({ data }) => ({ schema_version: 1, data })));
@@ -141,7 +156,19 @@ describe("events stored before schema versions (SQLite file of the old layout)",
   });
 
   it("takes new events after the old ones and folds both together", async () => {
-    await store.append("order-v1-picking", [{ eventId: "00000000-0000-4000-8000-0000000000aa", type: "OrderOutForDelivery", schemaVersion: 1, data: { orderNumber: "v1-picking", pickingEndTime: "2026-11-27T11:00:00Z" }, metadata: {} }], 4);
+    await store.append(
+      "order-v1-picking",
+      [
+        {
+          eventId: "00000000-0000-4000-8000-0000000000aa",
+          type: "OrderOutForDelivery",
+          schemaVersion: 1,
+          data: { orderNumber: "v1-picking", pickingEndTime: "2026-11-27T11:00:00Z" },
+          metadata: {},
+        },
+      ],
+      4,
+    );
     const { state, version } = await loadOrder(store, "v1-picking");
     expect(version).toBe(5);
     expect(state).toMatchObject({ status: "DELIVERING", articles: (expected.orders["v1-picking"] as { articles: unknown }).articles });
@@ -156,7 +183,8 @@ describe("events stored before schema versions (Cosmos DB documents of the old l
     endpoint = await startCosmosTestEndpoint();
     const { containers } = await endpoint.createDatabase();
     // Written as the old code wrote them (the system fields are the server's own to set).
-    for (const document of documents) await containers.events.items.create(Object.fromEntries(Object.entries(document).filter(([key]) => !key.startsWith("_"))));
+    for (const document of documents)
+      await containers.events.items.create(Object.fromEntries(Object.entries(document).filter(([key]) => !key.startsWith("_"))));
     store = new CosmosEventStore({ container: containers.events });
   });
   afterAll(async () => {

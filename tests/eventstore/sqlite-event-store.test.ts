@@ -7,7 +7,9 @@ import { eventStoreContract, newEvents } from "./event-store-contract.js";
 
 function tempFile(): { file: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "es-store-"));
-  return { file: join(dir, "events.db"), remove: () => {
+  return {
+    file: join(dir, "events.db"),
+    remove: () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -72,7 +74,11 @@ describe("SqliteEventStore specifics", () => {
   it("shares one commit between appends of the same tick, each with its own outcome", async () => {
     const { file, remove } = tempFile();
     const store = new SqliteEventStore({ file });
-    const outcomes = await Promise.allSettled([store.append("g", newEvents(1), 0), store.append("g", newEvents(1), 0), store.append("h", newEvents(1), 0)]);
+    const outcomes = await Promise.allSettled([
+      store.append("g", newEvents(1), 0),
+      store.append("g", newEvents(1), 0),
+      store.append("h", newEvents(1), 0),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(await store.headPosition()).toBe(2);
     await store.close();

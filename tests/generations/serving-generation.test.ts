@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { GenerationProgress } from "../../functions/src/generations/view-generations.js";
-import { generationRange, leasePrefixOf, localViewsFile, projectorFunctionName, servingGeneration, viewsContainerId, viewsContainerOf } from "../../functions/src/generations/view-generations.js";
+import {
+  generationRange,
+  leasePrefixOf,
+  localViewsFile,
+  projectorFunctionName,
+  servingGeneration,
+  viewsContainerId,
+  viewsContainerOf,
+} from "../../functions/src/generations/view-generations.js";
 import { CONTAINERS } from "../../functions/src/eventstore/cosmos/container-definitions.js";
 
-const at = (...positions: [number, number | null][]): GenerationProgress[] => positions.map(([generation, position]) => ({ generation, position }));
+const at = (...positions: [number, number | null][]): GenerationProgress[] =>
+  positions.map(([generation, position]) => ({ generation, position }));
 
 describe("which generation serves reads", () => {
   const cases: [string, number, GenerationProgress[], number, number][] = [
@@ -21,7 +30,13 @@ describe("which generation serves reads", () => {
     ["a caught-up generation wins over a newer one still behind", 1, at([1, 500], [2, 500], [3, 10]), 0, 2],
     ["order of the progress list does not matter", 1, at([3, 10], [2, 500], [1, 500]), 0, 2],
     ["the serving generation retired: any remaining newer one serves", 1, at([2, 40]), 0, 2],
-    ["epoch milliseconds work as positions (Azure)", 1, at([1, Date.parse("2026-01-01T10:00:05Z")], [2, Date.parse("2026-01-01T10:00:05Z")]), 0, 2],
+    [
+      "epoch milliseconds work as positions (Azure)",
+      1,
+      at([1, Date.parse("2026-01-01T10:00:05Z")], [2, Date.parse("2026-01-01T10:00:05Z")]),
+      0,
+      2,
+    ],
   ];
   it.each(cases)("%s", (_why, current, progress, tolerance, expected) => {
     expect(servingGeneration(current, progress, tolerance)).toBe(expected);
@@ -30,14 +45,27 @@ describe("which generation serves reads", () => {
 
 describe("generation names", () => {
   it("gives generation 1 its own container and leases, apart from the former `views` container and its `views-` leases", () => {
-    expect([viewsContainerId(1), leasePrefixOf(1), projectorFunctionName(1), localViewsFile(1)]).toEqual(["views-g1", "views-g1-", "projectViews", "views.db"]);
+    expect([viewsContainerId(1), leasePrefixOf(1), projectorFunctionName(1), localViewsFile(1)]).toEqual([
+      "views-g1",
+      "views-g1-",
+      "projectViews",
+      "views.db",
+    ]);
   });
 
   it("names later generations apart, with lease prefixes that are not prefixes of one another", () => {
-    expect([viewsContainerId(2), leasePrefixOf(2), projectorFunctionName(2), localViewsFile(2)]).toEqual(["views-g2", "views-g2-", "projectViewsG2", "views-g2.db"]);
+    expect([viewsContainerId(2), leasePrefixOf(2), projectorFunctionName(2), localViewsFile(2)]).toEqual([
+      "views-g2",
+      "views-g2-",
+      "projectViewsG2",
+      "views-g2.db",
+    ]);
     // Lease ids continue with the account host (es-...): no generation's leases, nor the former
     // `views-es-…` ones, start with another's prefix.
-    const prefixes = ["views-es-account.documents.azure.com", ...generationRange(1, 12).map((g) => `${leasePrefixOf(g)}es-account.documents.azure.com`)];
+    const prefixes = [
+      "views-es-account.documents.azure.com",
+      ...generationRange(1, 12).map((g) => `${leasePrefixOf(g)}es-account.documents.azure.com`),
+    ];
     for (const a of prefixes) for (const b of prefixes) if (a !== b) expect(b.startsWith(a), `${a} / ${b}`).toBe(false);
   });
 

@@ -43,7 +43,10 @@ async function call(name: string, method: string, path: string, params: Record<s
     params,
     ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: { string: JSON.stringify(body) } }),
   });
-  const context = new InvocationContext({ functionName: name, logHandler: (level, ...args) => logged.push(`${level} ${args.map(String).join(" ")}`) });
+  const context = new InvocationContext({
+    functionName: name,
+    logHandler: (level, ...args) => logged.push(`${level} ${args.map(String).join(" ")}`),
+  });
   const response = await handler(request, context);
   return { status: response.status ?? 200, body: JSON.parse(response.body as string) as Record<string, unknown> };
 }
@@ -52,8 +55,12 @@ const readStream = (streamId: string) => call("readStream", "GET", `/api/streams
 
 describe("raw appends to an order stream keep to the lifecycle", () => {
   it("refuses OrderDelivered straight after OrderRequested with 422 and writes nothing", async () => {
-    expect((await append("order-r1", { expectedVersion: "no_stream", events: [{ type: "OrderRequested", data: requestedData("r1") }] })).status).toBe(201);
-    const refused = await append("order-r1", { events: [{ type: "OrderDelivered", data: { orderNumber: "r1", deliveredTime: "2026-11-27T12:00:00Z" } }] });
+    expect(
+      (await append("order-r1", { expectedVersion: "no_stream", events: [{ type: "OrderRequested", data: requestedData("r1") }] })).status,
+    ).toBe(201);
+    const refused = await append("order-r1", {
+      events: [{ type: "OrderDelivered", data: { orderNumber: "r1", deliveredTime: "2026-11-27T12:00:00Z" } }],
+    });
     expect(refused).toMatchObject({ status: 422, body: { type: "urn:eventsourcing-azure:problem:lifecycle-violation" } });
     expect(await events.headPosition()).toBe(1);
   });
@@ -65,7 +72,12 @@ describe("raw appends to an order stream keep to the lifecycle", () => {
       { type: "OrderPickingStarted", data: { orderNumber: "r2", pickingStartTime: "2026-11-27T10:00:00Z" } },
     ];
     expect((await append("order-r2", { events: lifecycle })).status).toBe(201);
-    const skipped = await append("order-r3", { events: [{ type: "OrderRequested", data: requestedData("r3") }, { type: "OrderPickingStarted", data: { orderNumber: "r3", pickingStartTime: "2026-11-27T10:00:00Z" } }] });
+    const skipped = await append("order-r3", {
+      events: [
+        { type: "OrderRequested", data: requestedData("r3") },
+        { type: "OrderPickingStarted", data: { orderNumber: "r3", pickingStartTime: "2026-11-27T10:00:00Z" } },
+      ],
+    });
     expect(skipped).toMatchObject({ status: 422, body: { detail: expect.stringMatching(/^events\[1\]: OrderPickingStarted/) as unknown } });
     expect(await events.headPosition()).toBe(3);
   });
@@ -82,7 +94,12 @@ describe("raw appends to an order stream keep to the lifecycle", () => {
   it("stores what the door filled in: the current schema version and a line's default currency", async () => {
     await append("order-r5", { events: [{ type: "OrderRequested", data: requestedData("r5") }] });
     const { body } = await readStream("order-r5");
-    expect(body.events).toEqual([expect.objectContaining({ schemaVersion: 2, data: expect.objectContaining({ articles: [{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }] }) as unknown })]);
+    expect(body.events).toEqual([
+      expect.objectContaining({
+        schemaVersion: 2,
+        data: expect.objectContaining({ articles: [{ article: "Mojito", quantity: 2, price: 7.5, currency: "EUR" }] }) as unknown,
+      }),
+    ]);
     const stale = await append("order-r6", { events: [{ type: "OrderRequested", schemaVersion: 1, data: requestedData("r6") }] });
     expect(stale).toMatchObject({ status: 400, body: { detail: expect.stringContaining("schema version 2") as unknown } });
   });
@@ -116,8 +133,16 @@ describe("other streams are generic", () => {
 describe("a stored order event that no upcaster and no schema accepts", () => {
   beforeEach(async () => {
     // Only a writer that bypasses the door (an older release, a manual fix) can store these.
-    await events.append("order-bad", [{ eventId: randomUUID(), type: "OrderRequested", schemaVersion: 2, data: requestedData("bad"), metadata: {} }], "no_stream");
-    await events.append("order-bad", [{ eventId: randomUUID(), type: "OrderAccepted", schemaVersion: 5, data: { orderNumber: "bad" }, metadata: {} }], 1);
+    await events.append(
+      "order-bad",
+      [{ eventId: randomUUID(), type: "OrderRequested", schemaVersion: 2, data: requestedData("bad"), metadata: {} }],
+      "no_stream",
+    );
+    await events.append(
+      "order-bad",
+      [{ eventId: randomUUID(), type: "OrderAccepted", schemaVersion: 5, data: { orderNumber: "bad" }, metadata: {} }],
+      1,
+    );
   });
 
   it("fails commands and reads of the order with a 500 problem that names it, logged, and writes nothing", async () => {
@@ -126,7 +151,10 @@ describe("a stored order event that no upcaster and no schema accepts", () => {
       await call("cancelOrder", "POST", "/api/orders/bad/cancel", { orderNumber: "bad" }),
       await append("order-bad", { events: [{ type: "OrderCancelled", data: { orderNumber: "bad" } }] }),
     ]) {
-      expect(response).toMatchObject({ status: 500, body: { type: "urn:eventsourcing-azure:problem:unreadable-event", streamId: "order-bad", version: 1 } });
+      expect(response).toMatchObject({
+        status: 500,
+        body: { type: "urn:eventsourcing-azure:problem:unreadable-event", streamId: "order-bad", version: 1 },
+      });
       expect(response.body.detail).toMatch(/currency/);
     }
     expect(logged.filter((line) => line.startsWith("error unreadable-event"))).toHaveLength(3);
@@ -137,6 +165,9 @@ describe("a stored order event that no upcaster and no schema accepts", () => {
     const outcome = await projectBatch(await events.readAll(0, 10), { views, deadLetters: views, now: () => new Date() });
     expect(outcome).toMatchObject({ deadLettered: 2 });
     const letters = await views.list(10);
-    expect(letters.map((l) => l.reason)).toEqual([expect.stringContaining("currency"), expect.stringContaining("schema version 5 cannot be read")]);
+    expect(letters.map((l) => l.reason)).toEqual([
+      expect.stringContaining("currency"),
+      expect.stringContaining("schema version 5 cannot be read"),
+    ]);
   });
 });

@@ -12,7 +12,11 @@ describe("the handlers' error boundary", () => {
     const response = await handler(request(), new InvocationContext({ functionName: "t" }));
     expect(response.status).toBe(503);
     expect(response.headers).toMatchObject({ "content-type": "application/problem+json; charset=utf-8", "retry-after": "2" });
-    expect(JSON.parse(response.body as string)).toMatchObject({ type: "urn:eventsourcing-azure:problem:store-unavailable", status: 503, detail: "busy" });
+    expect(JSON.parse(response.body as string)).toMatchObject({
+      type: "urn:eventsourcing-azure:problem:store-unavailable",
+      status: 503,
+      detail: "busy",
+    });
   });
 
   it("maps the store's errors onto their problems", async () => {

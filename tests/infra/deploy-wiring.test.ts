@@ -27,7 +27,11 @@ describe("the deployment wiring of the dev stack under mocks", () => {
   it("lists the host keys only after the code deployment and every role grant exist", () => {
     const listings = run.invokes.filter((i) => i.token === "azure-native:web:listWebAppHostKeys");
     expect(listings.length).toBeGreaterThan(0);
-    const grants = run.resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment" || r.type === "azure-native:cosmosdb:SqlResourceSqlRoleAssignment").map((r) => r.name);
+    const grants = run.resources
+      .filter(
+        (r) => r.type === "azure-native:authorization:RoleAssignment" || r.type === "azure-native:cosmosdb:SqlResourceSqlRoleAssignment",
+      )
+      .map((r) => r.name);
     expect(grants).toHaveLength(3);
     const deployment = run.resources.find((r) => r.name.endsWith("-one-deploy"));
     expect(deployment).toBeDefined();
@@ -67,7 +71,9 @@ describe("the deployment settings", () => {
     const { readDeploymentConfig } = await deploymentConfig();
     expect(readDeploymentConfig(config(undefined), "p")).toEqual({ propagationWindowMinutes: 30 });
     expect(readDeploymentConfig(config("45"), "p")).toEqual({ propagationWindowMinutes: 45 });
-    expect(() => readDeploymentConfig(config("0"), "p")).toThrow(/p:deployPropagationMinutes must be a whole number from 1 to 120; got '0'/);
+    expect(() => readDeploymentConfig(config("0"), "p")).toThrow(
+      /p:deployPropagationMinutes must be a whole number from 1 to 120; got '0'/,
+    );
     expect(() => readDeploymentConfig(config("ten"), "p")).toThrow(/deployPropagationMinutes/);
   });
 });
@@ -78,7 +84,9 @@ describe("reading the host keys", () => {
 
   it("knows the transient failures from the permanent ones", async () => {
     const { isTransientHostKeysError } = await hostKeys();
-    expect(isTransientHostKeysError(new Error('Code="BadRequest" Message="Encountered an error (InternalServerError) from host runtime."'))).toBe(true);
+    expect(
+      isTransientHostKeysError(new Error('Code="BadRequest" Message="Encountered an error (InternalServerError) from host runtime."')),
+    ).toBe(true);
     expect(isTransientHostKeysError(new Error("Status=503 ServiceUnavailable"))).toBe(true);
     expect(isTransientHostKeysError(new Error("Status=403 AuthorizationFailed: the client does not have authorization"))).toBe(false);
   });
@@ -90,11 +98,15 @@ describe("reading the host keys", () => {
       calls++;
       return Promise.reject(new Error("Encountered an error (InternalServerError) from host runtime."));
     };
-    await expect(retryTransient("listing", failing, { ...options, attempts: 4, firstDelayMs: 1000, maxDelayMs: 3000 })).rejects.toThrow(/host runtime/);
+    await expect(retryTransient("listing", failing, { ...options, attempts: 4, firstDelayMs: 1000, maxDelayMs: 3000 })).rejects.toThrow(
+      /host runtime/,
+    );
     expect(calls).toBe(4);
     expect(sleeps).toEqual([1000, 2000, 3000]);
     calls = 0;
-    await expect(retryTransient("listing", () => (calls++, Promise.reject(new Error("AuthorizationFailed"))), options)).rejects.toThrow(/AuthorizationFailed/);
+    await expect(retryTransient("listing", () => (calls++, Promise.reject(new Error("AuthorizationFailed"))), options)).rejects.toThrow(
+      /AuthorizationFailed/,
+    );
     expect(calls).toBe(1);
   });
 });
@@ -116,7 +128,11 @@ describe("the serialized one-deploy provider, loaded as Pulumi's dynamic provide
         console.log("diff", same.changes, changed.changes);
         await provider.create(inputs).catch((e) => console.log("create:", e.message));
       })();`;
-    const result = spawnSync(process.execPath, ["-e", host], { cwd: join(import.meta.dirname, "../.."), encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync(process.execPath, ["-e", host], {
+      cwd: join(import.meta.dirname, "../.."),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(result.stderr).toBe("");
     expect(result.stdout).toContain("diff false true");
     // The runner loaded and ran: it refuses a zip whose hash is not the one given, before any network call.

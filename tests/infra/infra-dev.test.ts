@@ -28,7 +28,8 @@ afterAll(() => {
 });
 
 const REQUIRED_TAGS = ["project", "environment", "owner", "managed-by"];
-const ruleOf = (query: string) => run.ofType("azure-native:monitor:ScheduledQueryRule").find((r) => String(r.inputs.criteria.allOf[0].query).includes(query));
+const ruleOf = (query: string) =>
+  run.ofType("azure-native:monitor:ScheduledQueryRule").find((r) => String(r.inputs.criteria.allOf[0].query).includes(query));
 
 describe("the dev stack under mocks", () => {
   it("puts everything in one resource group and tags every taggable resource", () => {
@@ -54,7 +55,9 @@ describe("the dev stack under mocks", () => {
   });
 
   it("creates the containers with their partition keys and the lean indexing of ADR 6", () => {
-    const containers = new Map(run.ofType("azure-native:cosmosdb:SqlResourceSqlContainer").map((c) => [c.inputs.containerName as string, c.inputs.resource]));
+    const containers = new Map(
+      run.ofType("azure-native:cosmosdb:SqlResourceSqlContainer").map((c) => [c.inputs.containerName as string, c.inputs.resource]),
+    );
     expect([...containers.keys()].sort()).toEqual(["deadletters", "events", "leases", "views-g1"]);
     expect(containers.get("events")).toMatchObject({
       partitionKey: { paths: ["/streamId"], kind: "Hash" },
@@ -66,19 +69,33 @@ describe("the dev stack under mocks", () => {
       partitionKey: { paths: ["/groupKey"] },
       indexingPolicy: {
         includedPaths: [{ path: "/kind/?" }, { path: "/rank/?" }, { path: "/sort/?" }, { path: "/groupKey/?" }],
-        compositeIndexes: [[{ path: "/kind", order: "ascending" }, { path: "/rank", order: "descending" }, { path: "/groupKey", order: "ascending" }]],
+        compositeIndexes: [
+          [
+            { path: "/kind", order: "ascending" },
+            { path: "/rank", order: "descending" },
+            { path: "/groupKey", order: "ascending" },
+          ],
+        ],
       },
     });
     expect(containers.get("deadletters")).toMatchObject({ partitionKey: { paths: ["/streamId"] } });
   });
 
   it("disables shared-key access on storage and keeps the deployment container private", () => {
-    expect(run.one("azure-native:storage:StorageAccount").inputs).toMatchObject({ allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2", enableHttpsTrafficOnly: true });
+    expect(run.one("azure-native:storage:StorageAccount").inputs).toMatchObject({
+      allowSharedKeyAccess: false,
+      allowBlobPublicAccess: false,
+      minimumTlsVersion: "TLS1_2",
+      enableHttpsTrafficOnly: true,
+    });
     expect(run.one("azure-native:storage:BlobContainer").inputs).toMatchObject({ containerName: "app-package", publicAccess: "None" });
   });
 
   it("runs a Flex Consumption (FC1) Linux app on Node 22 with a user-assigned identity, HTTPS only, TLS 1.2, no basic publishing credentials", () => {
-    expect(run.one("azure-native:web:AppServicePlan").inputs).toMatchObject({ sku: { name: "FC1", tier: "FlexConsumption" }, reserved: true });
+    expect(run.one("azure-native:web:AppServicePlan").inputs).toMatchObject({
+      sku: { name: "FC1", tier: "FlexConsumption" },
+      reserved: true,
+    });
     const identity = run.one("azure-native:managedidentity:UserAssignedIdentity");
     const storage = run.one("azure-native:storage:StorageAccount");
     const app = run.one("azure-native:web:WebApp");
@@ -88,7 +105,13 @@ describe("the dev stack under mocks", () => {
       identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
       functionAppConfig: {
         runtime: { name: "node", version: "22" },
-        deployment: { storage: { type: "blobContainer", value: `https://${storage.inputs.accountName ?? storage.name}.blob.core.windows.net/app-package`, authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: identity.id } } },
+        deployment: {
+          storage: {
+            type: "blobContainer",
+            value: `https://${storage.inputs.accountName ?? storage.name}.blob.core.windows.net/app-package`,
+            authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: identity.id },
+          },
+        },
         scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 40 },
       },
       siteConfig: { minTlsVersion: "1.2", scmMinTlsVersion: "1.2" },
@@ -135,9 +158,19 @@ describe("the dev stack under mocks", () => {
     const principalId = `principal-of-${identity.name}`;
     const assignments = run.ofType("azure-native:authorization:RoleAssignment");
     const byRole = Object.fromEntries(assignments.map((a) => [String(a.inputs.roleDefinitionId).split("/").at(-1), a.inputs]));
-    expect(byRole["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"]).toMatchObject({ scope: run.one("azure-native:storage:StorageAccount").id, principalId, principalType: "ServicePrincipal" });
-    expect(byRole["3913510d-42f4-4e42-8a64-420c390055eb"]).toMatchObject({ scope: run.one("azure-native:applicationinsights:Component").id, principalId });
-    for (const a of assignments) expect(a.inputs.roleDefinitionId).toMatch(new RegExp(`^/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/`));
+    expect(byRole["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"]).toMatchObject({
+      scope: run.one("azure-native:storage:StorageAccount").id,
+      principalId,
+      principalType: "ServicePrincipal",
+    });
+    expect(byRole["3913510d-42f4-4e42-8a64-420c390055eb"]).toMatchObject({
+      scope: run.one("azure-native:applicationinsights:Component").id,
+      principalId,
+    });
+    for (const a of assignments)
+      expect(a.inputs.roleDefinitionId).toMatch(
+        new RegExp(`^/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/`),
+      );
     expect(assignments).toHaveLength(2);
     const account = run.one("azure-native:cosmosdb:DatabaseAccount");
     expect(run.one("azure-native:cosmosdb:SqlResourceSqlRoleAssignment").inputs).toMatchObject({
@@ -150,8 +183,15 @@ describe("the dev stack under mocks", () => {
   it("sends telemetry to a workspace-based Application Insights with local auth off, and Cosmos diagnostics to the workspace", () => {
     const workspace = run.one("azure-native:operationalinsights:Workspace");
     expect(workspace.inputs.retentionInDays).toBe(30);
-    expect(run.one("azure-native:applicationinsights:Component").inputs).toMatchObject({ disableLocalAuth: true, ingestionMode: "LogAnalytics", workspaceResourceId: workspace.id });
-    expect(run.one("azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({ resourceUri: run.one("azure-native:cosmosdb:DatabaseAccount").id, workspaceId: workspace.id });
+    expect(run.one("azure-native:applicationinsights:Component").inputs).toMatchObject({
+      disableLocalAuth: true,
+      ingestionMode: "LogAnalytics",
+      workspaceResourceId: workspace.id,
+    });
+    expect(run.one("azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({
+      resourceUri: run.one("azure-native:cosmosdb:DatabaseAccount").id,
+      workspaceId: workspace.id,
+    });
   });
 
   it("alerts on function failures, a stalled projector, Cosmos throttling, projection lag and dead letters, all to the action group", () => {
@@ -165,15 +205,37 @@ describe("the dev stack under mocks", () => {
       expect(criterion.timeAggregation, r.name).not.toBe("Count");
       expect(criterion.query, r.name).toContain(`${criterion.metricMeasureColumn} =`);
     }
-    expect(ruleOf("success == false")?.inputs.criteria.allOf[0]).toMatchObject({ timeAggregation: "Total", metricMeasureColumn: "failures", operator: "GreaterThan", threshold: 5 });
-    expect(ruleOf("ProjectionLagMs")?.inputs.criteria.allOf[0]).toMatchObject({ query: expect.stringMatching(/^customMetrics \| where name == "ProjectionLagMs"/), timeAggregation: "Maximum", threshold: 60_000 });
-    expect(ruleOf("deadLettered=")?.inputs.criteria.allOf[0]).toMatchObject({ timeAggregation: "Total", metricMeasureColumn: "deadLettered", threshold: 0 });
+    expect(ruleOf("success == false")?.inputs.criteria.allOf[0]).toMatchObject({
+      timeAggregation: "Total",
+      metricMeasureColumn: "failures",
+      operator: "GreaterThan",
+      threshold: 5,
+    });
+    expect(ruleOf("ProjectionLagMs")?.inputs.criteria.allOf[0]).toMatchObject({
+      query: expect.stringMatching(/^customMetrics \| where name == "ProjectionLagMs"/),
+      timeAggregation: "Maximum",
+      threshold: 60_000,
+    });
+    expect(ruleOf("deadLettered=")?.inputs.criteria.allOf[0]).toMatchObject({
+      timeAggregation: "Total",
+      metricMeasureColumn: "deadLettered",
+      threshold: 0,
+    });
     const stalled = ruleOf("stalled =");
     expect(stalled?.inputs).toMatchObject({ windowSize: "PT15M", scopes: [run.one("azure-native:applicationinsights:Component").id] });
-    expect(stalled?.inputs.criteria.allOf[0]).toMatchObject({ query: expect.stringContaining('"projectViews"'), timeAggregation: "Maximum", metricMeasureColumn: "stalled", threshold: 0 });
+    expect(stalled?.inputs.criteria.allOf[0]).toMatchObject({
+      query: expect.stringContaining('"projectViews"'),
+      timeAggregation: "Maximum",
+      metricMeasureColumn: "stalled",
+      threshold: 0,
+    });
     const throttling = ruleOf("CDBDataPlaneRequests");
     expect(throttling?.inputs).toMatchObject({ windowSize: "PT15M", scopes: [run.one("azure-native:operationalinsights:Workspace").id] });
-    expect(throttling?.inputs.criteria.allOf[0]).toMatchObject({ query: expect.stringContaining('"429"'), metricMeasureColumn: "throttledPercent", threshold: 5 });
+    expect(throttling?.inputs.criteria.allOf[0]).toMatchObject({
+      query: expect.stringContaining('"429"'),
+      metricMeasureColumn: "throttledPercent",
+      threshold: 5,
+    });
     // No alert on any single 429: a few percent is Cosmos DB using the throughput it was given.
     expect(run.ofType("azure-native:monitor:MetricAlert")).toEqual([]);
   });
@@ -190,9 +252,13 @@ describe("the dev stack under mocks", () => {
   it("publishes a workbook with appends per minute, projection lag and RU consumption", () => {
     const workbook = run.one("azure-native:applicationinsights:Workbook");
     expect(workbook.inputs.resourceName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const titles = (JSON.parse(workbook.inputs.serializedData).items as { content: { title?: string } }[]).map((i) => i.content.title).filter(Boolean);
+    const titles = (JSON.parse(workbook.inputs.serializedData).items as { content: { title?: string } }[])
+      .map((i) => i.content.title)
+      .filter(Boolean);
     expect(titles).toEqual(["Appends per minute", "Projection lag (ms)", "Request units per minute"]);
-    const lag = (JSON.parse(workbook.inputs.serializedData).items as { content: { title?: string; query?: string } }[]).find((i) => i.content.title === "Projection lag (ms)");
+    const lag = (JSON.parse(workbook.inputs.serializedData).items as { content: { title?: string; query?: string } }[]).find(
+      (i) => i.content.title === "Projection lag (ms)",
+    );
     expect(lag?.content.query).toMatch(/^customMetrics \| where name == "ProjectionLagMs"/);
   });
 
@@ -208,7 +274,10 @@ describe("the dev stack under mocks", () => {
     expect(relative(BUILD_DIR, zipPath).startsWith("..")).toBe(false);
     const bytes = readFileSync(zipPath);
     expect(bytes.subarray(0, 4).toString("hex")).toBe("504b0304"); // a zip's local file header
-    expect(deployment?.inputs).toMatchObject({ zipSha256: createHash("sha256").update(bytes).digest("hex"), scmHostName: expect.stringContaining(".scm.") });
+    expect(deployment?.inputs).toMatchObject({
+      zipSha256: createHash("sha256").update(bytes).digest("hex"),
+      scmHostName: expect.stringContaining(".scm."),
+    });
   });
 
   it("exports the API URL, the function key as a secret, the Cosmos endpoint, the group and the workbook link", async () => {

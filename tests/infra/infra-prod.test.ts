@@ -34,20 +34,29 @@ describe("the prod example stack under mocks", () => {
 
   it("keeps logs longer, e-mails alerts and tightens the lag alert", () => {
     expect(run.one("azure-native:operationalinsights:Workspace").inputs.retentionInDays).toBe(90);
-    expect(run.one("azure-native:monitor:ActionGroup").inputs.emailReceivers).toEqual([{ name: "owner", emailAddress: "oncall@example.com", useCommonAlertSchema: true }]);
-    const lag = run.ofType("azure-native:monitor:ScheduledQueryRule").find((r) => String(r.inputs.criteria.allOf[0].query).includes("ProjectionLagMs"));
+    expect(run.one("azure-native:monitor:ActionGroup").inputs.emailReceivers).toEqual([
+      { name: "owner", emailAddress: "oncall@example.com", useCommonAlertSchema: true },
+    ]);
+    const lag = run
+      .ofType("azure-native:monitor:ScheduledQueryRule")
+      .find((r) => String(r.inputs.criteria.allOf[0].query).includes("ProjectionLagMs"));
     expect(lag?.inputs.criteria.allOf[0].threshold).toBe(30_000);
     expect(run.one("azure-native:resources:ResourceGroup").inputs.tags.owner).toBe("platform-team");
   });
 
   it("protects the source of truth: the Cosmos account, the database and the events container, and nothing derived", () => {
-    const byName = (type: string) => new Map(run.ofType(type).map((r) => [String(r.inputs.containerName ?? r.inputs.databaseName ?? r.name), r]));
+    const byName = (type: string) =>
+      new Map(run.ofType(type).map((r) => [String(r.inputs.containerName ?? r.inputs.databaseName ?? r.name), r]));
     expect(run.one("azure-native:cosmosdb:DatabaseAccount").protect).toBe(true);
     expect(run.one("azure-native:cosmosdb:SqlResourceSqlDatabase").protect).toBe(true);
     const containers = byName("azure-native:cosmosdb:SqlResourceSqlContainer");
     expect(containers.get("events")?.protect).toBe(true);
     for (const derived of ["views-g1", "leases", "deadletters"]) expect(containers.get(derived)?.protect, derived).toBe(false);
     const protectedTypes = run.resources.filter((r) => r.protect).map((r) => r.type);
-    expect(protectedTypes.sort()).toEqual(["azure-native:cosmosdb:DatabaseAccount", "azure-native:cosmosdb:SqlResourceSqlContainer", "azure-native:cosmosdb:SqlResourceSqlDatabase"]);
+    expect(protectedTypes.sort()).toEqual([
+      "azure-native:cosmosdb:DatabaseAccount",
+      "azure-native:cosmosdb:SqlResourceSqlContainer",
+      "azure-native:cosmosdb:SqlResourceSqlDatabase",
+    ]);
   });
 });

@@ -50,7 +50,12 @@ beforeAll(async () => {
     void (async () => {
       const body = await readBody(request);
       const url = new URL(request.url ?? "/", "http://fake");
-      site.received.push({ method: request.method ?? "", path: url.pathname, authorization: request.headers.authorization, bytes: body.length });
+      site.received.push({
+        method: request.method ?? "",
+        path: url.pathname,
+        authorization: request.headers.authorization,
+        bytes: body.length,
+      });
       const json = (status: number, value: unknown) => {
         response.writeHead(status, { "content-type": "application/json" });
         response.end(JSON.stringify(value));
@@ -63,11 +68,17 @@ beforeAll(async () => {
           return;
         }
         const id = `dep-${deployments.size + 1}`;
-        deployments.set(id, plan.map((p) => (typeof p === "object" ? { id, ...p } : p)));
+        deployments.set(
+          id,
+          plan.map((p) => (typeof p === "object" ? { id, ...p } : p)),
+        );
         json(202, id);
         return;
       }
-      if (request.method === "GET" && url.pathname === "/api/deployments/latest") { json(200, site.latest); return; }
+      if (request.method === "GET" && url.pathname === "/api/deployments/latest") {
+        json(200, site.latest);
+        return;
+      }
       const deployment = /^\/api\/deployments\/([^/]+)$/.exec(url.pathname);
       if (request.method === "GET" && deployment) {
         const polls = deployments.get(deployment[1] ?? "");
@@ -77,14 +88,21 @@ beforeAll(async () => {
           response.end();
           return;
         }
-        json(200, poll); return;
+        json(200, poll);
+        return;
       }
-      if (request.method === "GET" && url.pathname.endsWith("/providers/Microsoft.Web/sites/app/functions") && url.searchParams.get("api-version") === "2025-03-01") {
-        json(200, { value: next(site.functionLists, []).map((f) => ({ name: `app/${f}`, type: "Microsoft.Web/sites/functions" })) }); return;
+      if (
+        request.method === "GET" &&
+        url.pathname.endsWith("/providers/Microsoft.Web/sites/app/functions") &&
+        url.searchParams.get("api-version") === "2025-03-01"
+      ) {
+        json(200, { value: next(site.functionLists, []).map((f) => ({ name: `app/${f}`, type: "Microsoft.Web/sites/functions" })) });
+        return;
       }
       if (request.method === "GET" && url.pathname === "/api/health") {
         const status = next(site.healthStatuses, 200);
-        json(status, status === 200 ? { status: "ok" } : { status: "starting" }); return;
+        json(status, status === 200 ? { status: "ok" } : { status: "starting" });
+        return;
       }
       response.writeHead(404);
       response.end();
@@ -125,7 +143,13 @@ const overrides: RunnerOverrides = {
 let provider = createOneDeployProvider({ ...overrides, armBaseUrl: "" });
 
 beforeEach(() => {
-  Object.assign(site, { publishes: [], latest: { id: "dep-previous", status: 4, status_text: "Succeeded", complete: true }, functionLists: [["health", "projectViews", "placeOrder"]], healthStatuses: [200], received: [] });
+  Object.assign(site, {
+    publishes: [],
+    latest: { id: "dep-previous", status: 4, status_text: "Succeeded", complete: true },
+    functionLists: [["health", "projectViews", "placeOrder"]],
+    healthStatuses: [200],
+    received: [],
+  });
   deployments.clear();
   logs.length = 0;
   credentialsMade = 0;
@@ -153,10 +177,20 @@ const pollsOf = (id: string) => site.received.filter((r) => r.path === `/api/dep
 
 describe("the one-deploy dynamic provider against a fake publish site", () => {
   it("uploads the zip with an Entra token, follows the deployment the 202 names, checks the app and reports it", async () => {
-    site.publishes = [[{ status: 1, status_text: "Building" }, { status: 4, status_text: "Succeeded" }]];
+    site.publishes = [
+      [
+        { status: 1, status_text: "Building" },
+        { status: 4, status_text: "Succeeded" },
+      ],
+    ];
     const inputs = zipInputs();
     const result = await provider.create(inputs);
-    expect(result.outs).toMatchObject({ deploymentId: "dep-1", zipSha256: inputs.zipSha256, uploadAttempts: 1, indexedFunctions: ["health", "projectViews", "placeOrder"] });
+    expect(result.outs).toMatchObject({
+      deploymentId: "dep-1",
+      zipSha256: inputs.zipSha256,
+      uploadAttempts: 1,
+      indexedFunctions: ["health", "projectViews", "placeOrder"],
+    });
     expect(result.id).toBe(`${inputs.appId}/deployments/${inputs.zipSha256.slice(0, 16)}`);
     expect(publishes()).toEqual([{ method: "POST", path: "/api/publish", authorization: "Bearer entra-token", bytes: 9 }]);
     expect(pollsOf("dep-1")).toBe(2);
@@ -167,7 +201,9 @@ describe("the one-deploy dynamic provider against a fake publish site", () => {
 
   it("polls the deployment id the 202 returns, not /api/deployments/latest, which still shows the previous success", async () => {
     site.publishes = [[{ status: 3, status_text: "Worker failed to index functions", log_url: "https://scm/api/deployments/dep-1/log" }]];
-    await expect(provider.create(zipInputs())).rejects.toThrow(/deployment dep-1 failed: Worker failed to index functions \(log: https:\/\/scm\/api\/deployments\/dep-1\/log\)/);
+    await expect(provider.create(zipInputs())).rejects.toThrow(
+      /deployment dep-1 failed: Worker failed to index functions \(log: https:\/\/scm\/api\/deployments\/dep-1\/log\)/,
+    );
     expect(pollsOf("dep-1")).toBe(1);
   });
 
@@ -186,7 +222,11 @@ describe("the one-deploy dynamic provider against a fake publish site", () => {
   });
 
   it("publishes again when the deployment fails on an asynchronous storage 403, the app identity's grant still propagating", async () => {
-    const storage403 = { status: 3, status_text: "Failed to upload blob package to storage account with Error: Response status code does not indicate success: 403 (This request is not authorized to perform this operation.)." };
+    const storage403 = {
+      status: 3,
+      status_text:
+        "Failed to upload blob package to storage account with Error: Response status code does not indicate success: 403 (This request is not authorized to perform this operation.).",
+    };
     site.publishes = [[{ status: 1 }, storage403], [storage403], [{ status: 4 }]];
     const result = await provider.create(zipInputs());
     expect(result.outs).toMatchObject({ deploymentId: "dep-3", uploadAttempts: 3 });
@@ -196,7 +236,9 @@ describe("the one-deploy dynamic provider against a fake publish site", () => {
 
   it("gives up on storage 403s after the propagation window, naming the grant to check", async () => {
     site.publishes = Array.from({ length: 500 }, () => [{ status: 3, status_text: "Azure Storage responded with Forbidden: 403" }]);
-    await expect(provider.create(zipInputs())).rejects.toThrow(/could not write the package to its storage \(403\).*Storage Blob Data Owner/);
+    await expect(provider.create(zipInputs())).rejects.toThrow(
+      /could not write the package to its storage \(403\).*Storage Blob Data Owner/,
+    );
   });
 
   it("gives up on publish 403s after the propagation window with a message that says what to check", async () => {
@@ -247,7 +289,9 @@ describe("the one-deploy dynamic provider against a fake publish site", () => {
 
     site.publishes = [[{ status: 4 }]];
     site.functionLists = [["health"]];
-    await expect(provider.create(zipInputs())).rejects.toThrow(/not serving after 0 s: the host has not indexed projectViews \(listed: health\)/);
+    await expect(provider.create(zipInputs())).rejects.toThrow(
+      /not serving after 0 s: the host has not indexed projectViews \(listed: health\)/,
+    );
 
     site.publishes = [[{ status: 4 }]];
     site.functionLists = [["health", "projectViews"]];
@@ -256,7 +300,14 @@ describe("the one-deploy dynamic provider against a fake publish site", () => {
   });
 
   it("does not redeploy an unchanged hash, and redeploys a changed one", async () => {
-    const olds = { ...zipInputs("v1"), deploymentId: "dep-0", deployedAt: "2026-11-27T00:00:00.000Z", durationMs: 1, uploadAttempts: 1, indexedFunctions: [] };
+    const olds = {
+      ...zipInputs("v1"),
+      deploymentId: "dep-0",
+      deployedAt: "2026-11-27T00:00:00.000Z",
+      durationMs: 1,
+      uploadAttempts: 1,
+      indexedFunctions: [],
+    };
     expect(await provider.diff?.("id", olds, zipInputs("v1"))).toMatchObject({ changes: false });
     const news = zipInputs("v2");
     expect(await provider.diff?.("id", olds, news)).toMatchObject({ changes: true, replaces: [] });

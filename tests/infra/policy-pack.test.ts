@@ -6,7 +6,13 @@ import { BASELINE_RULES, violationsOf } from "../../policy/rules.js";
 import { runProgram } from "./program-under-mocks.js";
 
 /** The pack as `pulumi preview --policy-pack policy` loads it: the PolicyPack the module constructs. */
-const packs = vi.hoisted(() => [] as { name: string; policies: { name: string; enforcementLevel: string; validateResource: (args: unknown, report: (message: string) => void) => void }[] }[]);
+const packs = vi.hoisted(
+  () =>
+    [] as {
+      name: string;
+      policies: { name: string; enforcementLevel: string; validateResource: (args: unknown, report: (message: string) => void) => void }[];
+    }[],
+);
 vi.mock("@pulumi/policy", () => ({
   PolicyPack: vi.fn(function (name: string, args: { policies: (typeof packs)[number]["policies"] }) {
     packs.push({ name, policies: args.policies });
@@ -27,10 +33,14 @@ function weakened(type: string, change: (props: Props) => void): Props {
 
 const settingsOf = (props: Props) => (props.siteConfig as { appSettings: { name: string; value: string }[] }).appSettings;
 const siteConfigOf = (props: Props) => props.siteConfig as Props;
-const deploymentAuthOf = (props: Props) => ((props.functionAppConfig as Props).deployment as { storage: { authentication: Props } }).storage.authentication;
+const deploymentAuthOf = (props: Props) =>
+  ((props.functionAppConfig as Props).deployment as { storage: { authentication: Props } }).storage.authentication;
 const removeSetting = (props: Props, name: string): void => {
   const settings = settingsOf(props);
-  settings.splice(settings.findIndex((s) => s.name === name), 1);
+  settings.splice(
+    settings.findIndex((s) => s.name === name),
+    1,
+  );
 };
 
 /** For each rule, a weakening of the program that it must refuse. */
@@ -57,8 +67,14 @@ const WEAKENINGS: Record<string, { type: string; change: (props: Props) => void 
   ],
   // Every entry of the Flex table, set on the program's own Function App, is refused.
   "flex-consumption-rejected-settings": [
-    ...FLEX_REJECTED_SITE_PROPERTIES.map(({ name }) => ({ type: "azure-native:web:WebApp", change: (p: Props) => (siteConfigOf(p)[name] = name === "ftpsState" ? "Disabled" : true) })),
-    ...FLEX_REJECTED_APP_SETTINGS.map(({ name }) => ({ type: "azure-native:web:WebApp", change: (p: Props) => settingsOf(p).push({ name, value: "1" }) })),
+    ...FLEX_REJECTED_SITE_PROPERTIES.map(({ name }) => ({
+      type: "azure-native:web:WebApp",
+      change: (p: Props) => (siteConfigOf(p)[name] = name === "ftpsState" ? "Disabled" : true),
+    })),
+    ...FLEX_REJECTED_APP_SETTINGS.map(({ name }) => ({
+      type: "azure-native:web:WebApp",
+      change: (p: Props) => settingsOf(p).push({ name, value: "1" }),
+    })),
     // App setting names are case-insensitive.
     { type: "azure-native:web:WebApp", change: (p) => settingsOf(p).push({ name: "functions_worker_runtime", value: "node" }) },
   ],
@@ -72,12 +88,25 @@ const WEAKENINGS: Record<string, { type: string; change: (props: Props) => void 
       },
     },
     { type: "azure-native:web:WebApp", change: (p) => delete deploymentAuthOf(p).userAssignedIdentityResourceId },
-    { type: "azure-native:web:WebApp", change: (p) => delete (((p.functionAppConfig as Props).deployment as Props).storage as Props).authentication },
+    {
+      type: "azure-native:web:WebApp",
+      change: (p) => delete (((p.functionAppConfig as Props).deployment as Props).storage as Props).authentication,
+    },
   ],
   "function-app-identity-based-settings": [
-    { type: "azure-native:web:WebApp", change: (p) => settingsOf(p).push({ name: "AzureWebJobsStorage", value: "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abc" }) },
-    { type: "azure-native:web:WebApp", change: (p) => settingsOf(p).push({ name: "APPINSIGHTS_INSTRUMENTATIONKEY", value: "00000000-0000-0000-0000-000000000000" }) },
-    { type: "azure-native:web:WebApp", change: (p) => settingsOf(p).push({ name: "MY_BLOB", value: "https://x.blob.core.windows.net/c?sv=1&sig=abc" }) },
+    {
+      type: "azure-native:web:WebApp",
+      change: (p) =>
+        settingsOf(p).push({ name: "AzureWebJobsStorage", value: "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abc" }),
+    },
+    {
+      type: "azure-native:web:WebApp",
+      change: (p) => settingsOf(p).push({ name: "APPINSIGHTS_INSTRUMENTATIONKEY", value: "00000000-0000-0000-0000-000000000000" }),
+    },
+    {
+      type: "azure-native:web:WebApp",
+      change: (p) => settingsOf(p).push({ name: "MY_BLOB", value: "https://x.blob.core.windows.net/c?sv=1&sig=abc" }),
+    },
     { type: "azure-native:web:WebApp", change: (p) => (p.identity = { type: "SystemAssigned" }) },
     {
       type: "azure-native:web:WebApp",
@@ -125,7 +154,9 @@ describe("the baseline policy pack", () => {
   it("accepts TLS stricter than 1.2: TLS 1.3 on storage and on the app", () => {
     const strict = (type: string, change: (props: Props) => void) => violationsOf(type, weakened(type, change));
     expect(strict("azure-native:storage:StorageAccount", (p) => (p.minimumTlsVersion = "TLS1_3"))).toEqual([]);
-    expect(strict("azure-native:web:WebApp", (p) => Object.assign(siteConfigOf(p), { minTlsVersion: "1.3", scmMinTlsVersion: "1.3" }))).toEqual([]);
+    expect(
+      strict("azure-native:web:WebApp", (p) => Object.assign(siteConfigOf(p), { minTlsVersion: "1.3", scmMinTlsVersion: "1.3" })),
+    ).toEqual([]);
   });
 
   it("applies the Flex table only to Flex Consumption sites, which alone carry functionAppConfig", () => {

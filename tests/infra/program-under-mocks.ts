@@ -50,19 +50,31 @@ function computed(type: string, name: string): Record<string, unknown> {
     case "azure-native:storage:StorageAccount":
       return { primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } };
     case "azure-native:web:WebApp":
-      return { defaultHostName: `${name}.azurewebsites.net`, hostNameSslStates: [{ name: `${name}.azurewebsites.net`, hostType: "Standard" }, { name: `${name}.scm.azurewebsites.net`, hostType: "Repository" }] };
+      return {
+        defaultHostName: `${name}.azurewebsites.net`,
+        hostNameSslStates: [
+          { name: `${name}.azurewebsites.net`, hostType: "Standard" },
+          { name: `${name}.scm.azurewebsites.net`, hostType: "Repository" },
+        ],
+      };
     case "pulumi:pulumi:StackReference":
       // The stack reading its own last outputs: none, as on a stack's first up.
       return { outputs: {} };
     case "azure-native:applicationinsights:Component":
-      return { connectionString: `InstrumentationKey=ikey-of-${name};IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/` };
+      return {
+        connectionString: `InstrumentationKey=ikey-of-${name};IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/`,
+      };
     default:
       return {};
   }
 }
 
 /** Loads the real program under Pulumi's mocks with the config of Pulumi.<stack>.yaml. */
-export async function runProgram(stack: "dev" | "prod", overrides: Record<string, string> = {}, faults: { hostKeysFailures?: number } = {}): Promise<ProgramRun> {
+export async function runProgram(
+  stack: "dev" | "prod",
+  overrides: Record<string, string> = {},
+  faults: { hostKeysFailures?: number } = {},
+): Promise<ProgramRun> {
   const file = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
   const config = Object.fromEntries(Object.entries({ ...file.config, ...overrides }).map(([k, v]) => [k, String(v)]));
   process.env.PULUMI_CONFIG = JSON.stringify(config);
@@ -81,7 +93,10 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
           if (result !== undefined) inputs = result.props as Record<string, any>;
         }
         const name = nameOf(inputs, args.name);
-        const id = args.type === "azure-native:resources:ResourceGroup" ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}` : `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/${args.type}/${name}`;
+        const id =
+          args.type === "azure-native:resources:ResourceGroup"
+            ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}`
+            : `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/${args.type}/${name}`;
         const sent = options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false };
         resources.push({ type: args.type, name: args.name, id, inputs, ...sent });
         return { id, state: { ...inputs, name, ...computed(args.type, name) } };
@@ -94,8 +109,10 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
           const details = 'Status=400 Code="BadRequest" Message="Encountered an error (InternalServerError) from host runtime."';
           throw Object.assign(new Error(details), { details });
         }
-        if (args.token === "azure-native:authorization:getClientConfig") return { subscriptionId: SUBSCRIPTION, tenantId: "tenant", clientId: "deployer", objectId: "deployer-object" };
-        if (args.token === "azure-native:web:listWebAppHostKeys") return { functionKeys: { default: "the-function-key" }, masterKey: "the-master-key" };
+        if (args.token === "azure-native:authorization:getClientConfig")
+          return { subscriptionId: SUBSCRIPTION, tenantId: "tenant", clientId: "deployer", objectId: "deployer-object" };
+        if (args.token === "azure-native:web:listWebAppHostKeys")
+          return { functionKeys: { default: "the-function-key" }, masterKey: "the-master-key" };
         throw new Error(`unexpected invoke ${args.token}`);
       },
     },
@@ -108,7 +125,7 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
   const outputs = Object.fromEntries(Object.entries(program).filter(([, v]) => pulumi.Output.isInstance(v)));
   await Promise.all(Object.values(outputs).map((o) => new Promise((resolve) => o.apply(resolve))));
   // Resources whose inputs are outputs arrive later: wait until no new one comes.
-  for (let seen = -1; seen !== resources.length; ) {
+  for (let seen = -1; seen !== resources.length;) {
     seen = resources.length;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -138,7 +155,10 @@ function recordResourceOptions(options: Map<string, { protect: boolean; retainOn
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): unknown };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
-    options.set(`${req.getType()}::${req.getName()}`, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
+    options.set(`${req.getType()}::${req.getName()}`, {
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+    });
     return register(req, callback);
   };
 }

@@ -44,7 +44,16 @@ describe("stack config", () => {
   it("names every bad key in one clear error", () => {
     const read = () =>
       readStackConfig(
-        configOf({ cosmosThroughput: "provisioned", functionInstanceMemoryMB: "1024", logRetentionDays: "7", alertEmail: "nobody", cosmosZoneRedundant: "yes", cosmosSecondaryLocation: "northeurope", protectData: "on", functionMaximumInstances: "12.5" }),
+        configOf({
+          cosmosThroughput: "provisioned",
+          functionInstanceMemoryMB: "1024",
+          logRetentionDays: "7",
+          alertEmail: "nobody",
+          cosmosZoneRedundant: "yes",
+          cosmosSecondaryLocation: "northeurope",
+          protectData: "on",
+          functionMaximumInstances: "12.5",
+        }),
         PROJECT,
         "dev",
       );
@@ -65,7 +74,8 @@ describe("stack config", () => {
   });
 
   it("refuses memory × maximum instances above the Flex regional quota, naming both keys", () => {
-    const read = (values: Record<string, string>) => () => readStackConfig(configOf({ location: "westeurope", ...values }), PROJECT, "prod");
+    const read = (values: Record<string, string>) => () =>
+      readStackConfig(configOf({ location: "westeurope", ...values }), PROJECT, "prod");
     // 4096 MB × 200 = 819,200 MB: the sizing Pulumi.prod.yaml once had.
     expect(read({ functionInstanceMemoryMB: "4096", functionMaximumInstances: "200" })).toThrow(
       /eventsourcing-azure:functionMaximumInstances × eventsourcing-azure:functionInstanceMemoryMB is 200 × 4096 MB = 819200 MB, above the Flex Consumption memory quota of 512000 MB/,
@@ -73,7 +83,9 @@ describe("stack config", () => {
     expect(read({ functionInstanceMemoryMB: "2048", functionMaximumInstances: "251" })).toThrow(/at most 250 instances of 2048 MB/);
     // Exactly at the quota is allowed; so is more with a raised quota.
     expect(read({ functionInstanceMemoryMB: "4096", functionMaximumInstances: "125" })().functionMaximumInstances).toBe(125);
-    expect(read({ functionInstanceMemoryMB: "4096", functionMaximumInstances: "200", flexMemoryQuotaMB: "1000000" })().flexMemoryQuotaMB).toBe(1_000_000);
+    expect(
+      read({ functionInstanceMemoryMB: "4096", functionMaximumInstances: "200", flexMemoryQuotaMB: "1000000" })().flexMemoryQuotaMB,
+    ).toBe(1_000_000);
     expect(FLEX_DEFAULT_MEMORY_QUOTA_MB).toBe(512_000);
   });
 

@@ -2,13 +2,25 @@ import { describe, expect, it } from "vitest";
 import { BufferedHttpRequest } from "../../functions/src/local/buffered-http-request.js";
 import { HttpRequest } from "../../functions/src/shared/azure-functions-runtime.js";
 
-const init = { method: "POST", url: "http://127.0.0.1/api/streams/s/events?x=1", headers: { "content-type": "application/json" }, params: { streamId: "s" }, query: { x: "1" } };
+const init = {
+  method: "POST",
+  url: "http://127.0.0.1/api/streams/s/events?x=1",
+  headers: { "content-type": "application/json" },
+  params: { streamId: "s" },
+  query: { x: "1" },
+};
 
 describe("the local server's HttpRequest over a body already read", () => {
   it("is the Functions HttpRequest, with the library's url, method, headers, params and query", () => {
     const request = new BufferedHttpRequest(init, Buffer.from("{}"));
     expect(request).toBeInstanceOf(HttpRequest);
-    expect([request.method, request.url, request.headers.get("content-type"), request.params.streamId, request.query.get("x")]).toEqual(["POST", init.url, "application/json", "s", "1"]);
+    expect([request.method, request.url, request.headers.get("content-type"), request.params.streamId, request.query.get("x")]).toEqual([
+      "POST",
+      init.url,
+      "application/json",
+      "s",
+      "1",
+    ]);
   });
 
   it("hands out the same bytes through every reader, as often as asked", async () => {

@@ -9,7 +9,12 @@ describe("npm start's options", () => {
   });
 
   it("takes flags over environment variables", () => {
-    expect(readLocalConfig(["--port", "0", "--data-dir", "d", "--rebuild-views"], { PORT: "9000", DATA_DIR: "e" }, ROOT)).toEqual({ port: 0, dataDir: "/project/d", reset: false, rebuildViews: true });
+    expect(readLocalConfig(["--port", "0", "--data-dir", "d", "--rebuild-views"], { PORT: "9000", DATA_DIR: "e" }, ROOT)).toEqual({
+      port: 0,
+      dataDir: "/project/d",
+      reset: false,
+      rebuildViews: true,
+    });
     expect(readLocalConfig([], { PORT: "9000", DATA_DIR: "/abs" }, ROOT)).toMatchObject({ port: 9000, dataDir: "/abs" });
   });
 

@@ -14,7 +14,10 @@ describe("the local route matcher, matching as the Functions host does", () => {
     expect(found("GET", "/api/orders/A-1")).toEqual({ name: "getOrder", params: { orderNumber: "A-1" } });
     expect(found("GET", "/API/Orders/A-1")).toEqual({ name: "getOrder", params: { orderNumber: "A-1" } });
     expect(found("POST", "/Api/ORDERS/a-1/Start-Picking")).toEqual({ name: "startPicking", params: { orderNumber: "a-1" } });
-    expect(found("GET", "/api/Views/Hubs/10001/DAYS/2026-11-27")).toEqual({ name: "getHubDayView", params: { hubId: "10001", day: "2026-11-27" } });
+    expect(found("GET", "/api/Views/Hubs/10001/DAYS/2026-11-27")).toEqual({
+      name: "getHubDayView",
+      params: { hubId: "10001", day: "2026-11-27" },
+    });
   });
 
   it("keeps parameters as they were sent, decoded", () => {

@@ -14,7 +14,10 @@ interface Operation {
   operationId: string;
   parameters: { $ref?: string; name?: string; in?: string }[];
   security: Record<string, string[]>[];
-  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: { properties?: { type?: { enum: string[] } } } }> }>;
+  responses: Record<
+    string,
+    { headers?: Record<string, unknown>; content?: Record<string, { schema: { properties?: { type?: { enum: string[] } } } }> }
+  >;
   requestBody?: unknown;
 }
 interface Document {
@@ -42,7 +45,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const operations = (document: Document) => Object.entries(document.paths).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })));
+const operations = (document: Document) =>
+  Object.entries(document.paths).flatMap(([path, byMethod]) =>
+    Object.entries(byMethod).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
+  );
 
 describe("GET /api/openapi.json", () => {
   it("is a valid OpenAPI 3.1 document, by @seriousme/openapi-schema-validator", async () => {
@@ -68,7 +74,9 @@ describe("GET /api/openapi.json", () => {
   it("asks for a function key exactly where Azure does", () => {
     for (const route of createRoutes(inert)) {
       const operation = served.paths[`/api/${route.route}`]?.[route.methods[0]?.toLowerCase() ?? ""];
-      expect(operation?.security, route.name).toEqual(route.authLevel === "anonymous" ? [] : [{ functionKeyHeader: [] }, { functionKeyQuery: [] }]);
+      expect(operation?.security, route.name).toEqual(
+        route.authLevel === "anonymous" ? [] : [{ functionKeyHeader: [] }, { functionKeyQuery: [] }],
+      );
       expect(Object.keys(operation?.responses ?? {}).includes("401"), route.name).toBe(route.authLevel === "function");
     }
   });
@@ -89,12 +97,17 @@ describe("GET /api/openapi.json", () => {
     }
     const append = served.paths["/api/streams/{streamId}/events"]?.post;
     expect(append?.responses["201"]?.headers).toHaveProperty("ETag");
-    expect(append?.responses["409"]?.content?.["application/problem+json"]?.schema.properties?.type?.enum).toEqual([`${PROBLEM_TYPE_BASE}wrong-expected-version`, `${PROBLEM_TYPE_BASE}event-id-conflict`]);
+    expect(append?.responses["409"]?.content?.["application/problem+json"]?.schema.properties?.type?.enum).toEqual([
+      `${PROBLEM_TYPE_BASE}wrong-expected-version`,
+      `${PROBLEM_TYPE_BASE}event-id-conflict`,
+    ]);
     expect(append?.responses["415"]).toBeDefined();
     expect(append?.responses["413"]).toBeDefined();
     const accept = served.paths["/api/orders/{orderNumber}/accept"]?.post;
     expect(accept?.parameters).toContainEqual({ $ref: "#/components/parameters/IfMatch" });
-    expect(accept?.responses["412"]?.content?.["application/problem+json"]?.schema.properties?.type?.enum).toEqual([`${PROBLEM_TYPE_BASE}precondition-failed`]);
+    expect(accept?.responses["412"]?.content?.["application/problem+json"]?.schema.properties?.type?.enum).toEqual([
+      `${PROBLEM_TYPE_BASE}precondition-failed`,
+    ]);
     expect(accept?.responses["422"]).toBeDefined();
     expect(served.paths["/api/orders"]?.post?.responses["201"]?.headers).toHaveProperty("Location");
     expect(served.paths["/api/orders"]?.post?.responses["503"]?.headers).toHaveProperty("Retry-After");
@@ -102,12 +115,15 @@ describe("GET /api/openapi.json", () => {
   });
 
   it("describes request bodies with the zod schemas the handlers validate with", () => {
-    const placeOrder = served.paths["/api/orders"]?.post?.requestBody as { content: { "application/json": { schema: { required: string[]; additionalProperties: boolean } } } };
+    const placeOrder = served.paths["/api/orders"]?.post?.requestBody as {
+      content: { "application/json": { schema: { required: string[]; additionalProperties: boolean } } };
+    };
     expect(placeOrder.content["application/json"].schema.required.sort()).toEqual(["articles", "customer", "hubId"]);
     expect(placeOrder.content["application/json"].schema.additionalProperties).toBe(false);
     expect(Object.keys(served.components.schemas)).toEqual(expect.arrayContaining(["Problem", "OrderRequestedData", "OrderDeliveredData"]));
     // Path parameters carry the patterns the handlers check.
-    const streamParam = served.paths["/api/streams/{streamId}/events"]?.get?.parameters.find((p) => p.name === "streamId") as { schema: { pattern: string } } | undefined;
+    const streamParam = served.paths["/api/streams/{streamId}/events"]?.get?.parameters.find((p) => p.name === "streamId") as
+      { schema: { pattern: string } } | undefined;
     expect(streamParam?.schema.pattern).toBe("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$");
   });
 });

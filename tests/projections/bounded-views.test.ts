@@ -6,7 +6,15 @@ import { CosmosViewStore } from "../../functions/src/projections/cosmos/cosmos-v
 import { projectBatch } from "../../functions/src/projections/projection-engine.js";
 import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { REAL_COSMOS, startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
-import { BOUND_OF_KIND, expectTheDayServed, kindOfKey, largestByKind, now, oneCustomerOneHubOneDay, projectInBatches } from "../support/one-customer-day.js";
+import {
+  BOUND_OF_KIND,
+  expectTheDayServed,
+  kindOfKey,
+  largestByKind,
+  now,
+  oneCustomerOneHubOneDay,
+  projectInBatches,
+} from "../support/one-customer-day.js";
 import { requestedData } from "../support/orders.js";
 import { hubDayView } from "./read-views.js";
 
@@ -28,17 +36,30 @@ describe("bounded views: 20,000 orders of one customer at one hub on one day", (
     const [small, large] = [await largest(1000), await largest(20_000)];
     for (const [kind, bytes] of large) expect(bytes, kind).toBeLessThanOrEqual(BOUND_OF_KIND[kind] ?? 0);
     // Flat: only counters (headers, article totals) gain digits.
-    for (const [kind, bytes] of large) expect(bytes - (small.get(kind) ?? 0), kind).toBeLessThanOrEqual(kind === "customer" || kind === "hub-day" || kind === "hub-day-article" ? 6 : 0);
+    for (const [kind, bytes] of large)
+      expect(bytes - (small.get(kind) ?? 0), kind).toBeLessThanOrEqual(
+        kind === "customer" || kind === "hub-day" || kind === "hub-day-article" ? 6 : 0,
+      );
   }, 120_000);
 
   it("an order with 100 lines of 200 escaped characters stays within the bounds, and changing all of them takes several commits", async () => {
     const store = new SqliteProjectionStore(":memory:");
     const lines = (tag: string) =>
-      Array.from({ length: 100 }, (_, n) => ({ article: `${tag}${n.toString().padStart(3, "0")}${"\u0001".repeat(196)}`, quantity: 10_000, price: 1_000_000 }));
+      Array.from({ length: 100 }, (_, n) => ({
+        article: `${tag}${n.toString().padStart(3, "0")}${"\u0001".repeat(196)}`,
+        quantity: 10_000,
+        price: 1_000_000,
+      }));
     const base = { streamId: "order-huge", schemaVersion: 1, metadata: {}, recordedAt: "2026-11-27T12:00:00.000Z" };
     const log: RecordedEvent[] = [
       { ...base, eventId: crypto.randomUUID(), version: 1, type: "OrderRequested", data: requestedData("huge", 50001, 10001, lines("a")) },
-      { ...base, eventId: crypto.randomUUID(), version: 2, type: "OrderArticlesUpdated", data: { orderNumber: "huge", articles: lines("b") } },
+      {
+        ...base,
+        eventId: crypto.randomUUID(),
+        version: 2,
+        type: "OrderArticlesUpdated",
+        data: { orderNumber: "huge", articles: lines("b") },
+      },
     ];
     await projectBatch(log.slice(0, 1), { views: store, deadLetters: store, now });
     const outcome = await projectBatch(log.slice(1), { views: store, deadLetters: store, now });
@@ -78,4 +99,3 @@ describe(`bounded views on Cosmos DB (${REAL_COSMOS ? "COSMOS_ENDPOINT" : "@verc
     for (const [kind, bytes] of await largestByKind(containers.views)) expect(bytes, kind).toBeLessThanOrEqual(BOUND_OF_KIND[kind] ?? 0);
   }, 120_000);
 });
-

@@ -13,14 +13,11 @@ function until(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<voi
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const poll = () => {
-      condition().then(
-        (done) => {
-          if (done) resolve();
-          else if (Date.now() > deadline) reject(new Error("condition not met in time"));
-          else setTimeout(poll, 5);
-        },
-        reject,
-      );
+      condition().then((done) => {
+        if (done) resolve();
+        else if (Date.now() > deadline) reject(new Error("condition not met in time"));
+        else setTimeout(poll, 5);
+      }, reject);
     };
     poll();
   });
@@ -39,9 +36,22 @@ describe("local projector", () => {
       },
     });
     const errors: number[] = [];
-    const projector = new LocalProjector({ feed: events, views: flaky, deadLetters: views, checkpoints: views, idlePollMs: 60_000, batchSize: 2, onError: (_e, retryIn) => errors.push(retryIn) });
+    const projector = new LocalProjector({
+      feed: events,
+      views: flaky,
+      deadLetters: views,
+      checkpoints: views,
+      idlePollMs: 60_000,
+      batchSize: 2,
+      onError: (_e, retryIn) => errors.push(retryIn),
+    });
     projector.start();
-    for (let n = 0; n < 5; n++) await events.append(`order-lp-${n}`, [{ eventId: crypto.randomUUID(), type: "OrderRequested", data: requestedData(`lp-${n}`), metadata: {} }], "no_stream");
+    for (let n = 0; n < 5; n++)
+      await events.append(
+        `order-lp-${n}`,
+        [{ eventId: crypto.randomUUID(), type: "OrderRequested", data: requestedData(`lp-${n}`), metadata: {} }],
+        "no_stream",
+      );
     // The idle poll is a minute: only the append wake-up can make this finish in time.
     await until(async () => (await views.getCheckpoint("views")) === 5);
     // Three failing commits; a batch's customer and hub-day commits may fail in the same attempt.
@@ -50,7 +60,11 @@ describe("local projector", () => {
     for (let n = 0; n < 5; n++) expect(await orderSummary(views, `lp-${n}`)).toMatchObject({ version: 1 });
     await projector.stop();
 
-    await events.append("order-lp-0", [{ eventId: crypto.randomUUID(), type: "OrderAccepted", data: { orderNumber: "lp-0" }, metadata: {} }], 1);
+    await events.append(
+      "order-lp-0",
+      [{ eventId: crypto.randomUUID(), type: "OrderAccepted", data: { orderNumber: "lp-0" }, metadata: {} }],
+      1,
+    );
     const restarted = new LocalProjector({ feed: events, views, deadLetters: views, checkpoints: views });
     await restarted.catchUp();
     expect(restarted.checkpoint).toBe(6);

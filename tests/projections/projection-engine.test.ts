@@ -8,9 +8,24 @@ import { customerView, hubDayView, orderSummary, orderView } from "./read-views.
 
 const now = () => new Date("2030-01-01T00:00:00.000Z");
 let position = 0;
-function recorded(orderNumber: string, version: number, type: string, data: object, recordedAt = "2026-11-27T09:00:00.000Z"): RecordedEvent {
+function recorded(
+  orderNumber: string,
+  version: number,
+  type: string,
+  data: object,
+  recordedAt = "2026-11-27T09:00:00.000Z",
+): RecordedEvent {
   position++;
-  return { eventId: `00000000-0000-4000-8000-${position.toString().padStart(12, "0")}`, streamId: `order-${orderNumber}`, version, type, schemaVersion: 1, data: { orderNumber, ...data }, metadata: {}, recordedAt };
+  return {
+    eventId: `00000000-0000-4000-8000-${position.toString().padStart(12, "0")}`,
+    streamId: `order-${orderNumber}`,
+    version,
+    type,
+    schemaVersion: 1,
+    data: { orderNumber, ...data },
+    metadata: {},
+    recordedAt,
+  };
 }
 
 /** The store with each call passing through `wrap`, for instrumented or faulty doubles. */
@@ -71,8 +86,15 @@ describe("projection engine", () => {
       ordersDelivered: 1,
       articles: { Mojito: 5, "Fanta Orange": 4 },
     });
-    expect(await orderView(store, "c")).toEqual({ orderNumber: "c", status: "DELIVERED", customerId: 50002, hubId: 10001, articles: c.articles, version: 5 });
-    expect(await store.top(("customer"), 10)).toHaveLength(2);
+    expect(await orderView(store, "c")).toEqual({
+      orderNumber: "c",
+      status: "DELIVERED",
+      customerId: 50002,
+      hubId: 10001,
+      articles: c.articles,
+      version: 5,
+    });
+    expect(await store.top("customer", 10)).toHaveLength(2);
   });
 
   it("dead-letters a poison event with its reason and still projects later events", async () => {
@@ -117,7 +139,9 @@ describe("projection engine", () => {
     await projectBatch([first], { views: store, deadLetters: store, now });
     await projectBatch([third], { views: store, deadLetters: store, now, events });
     expect((await orderSummary(store, "g"))?.version).toBe(3);
-    await expect(projectBatch([recorded("h", 2, "OrderAccepted", {})], { views: store, deadLetters: store, now })).rejects.toThrow(/missing versions 1..1/);
+    await expect(projectBatch([recorded("h", 2, "OrderAccepted", {})], { views: store, deadLetters: store, now })).rejects.toThrow(
+      /missing versions 1..1/,
+    );
   });
 
   it("two projector instances racing on the same groups both land, with conflicts retried", async () => {
@@ -143,7 +167,10 @@ describe("projection engine", () => {
     const r1 = recorded("r1", 1, "OrderRequested", requestedData("r1", 50009, 10009));
     const one = [r1];
     const two = [recorded("r2", 1, "OrderRequested", requestedData("r2", 50009, 10009)), r1];
-    await Promise.all([projectBatch(one, { views: racing, deadLetters: store, now }), projectBatch(two, { views: racing, deadLetters: store, now })]);
+    await Promise.all([
+      projectBatch(one, { views: racing, deadLetters: store, now }),
+      projectBatch(two, { views: racing, deadLetters: store, now }),
+    ]);
     expect(conflicts).toBeGreaterThan(0);
     expect((await customerView(store, 50009))?.orders.map((o) => [o.orderNumber, o.status])).toEqual([
       ["r1", "REQUESTED"],

@@ -11,7 +11,7 @@ import { readRow } from "../../functions/src/projections/view-store.js";
 /** Every row of a group that has a sort key, in order. */
 async function allSorted<T>(views: ViewStore, group: string): Promise<T[]> {
   const rows: T[] = [];
-  for (let after = ""; ; ) {
+  for (let after = ""; ;) {
     const page = await views.page<T>(group, after, 1000);
     rows.push(...page.map((r) => r.value));
     const last = page.at(-1);

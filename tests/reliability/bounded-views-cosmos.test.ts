@@ -3,7 +3,13 @@ import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { CosmosDeadLetters } from "../../functions/src/projections/cosmos/cosmos-dead-letters.js";
 import { CosmosViewStore } from "../../functions/src/projections/cosmos/cosmos-view-store.js";
 import { REAL_COSMOS, startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
-import { BOUND_OF_KIND, expectTheDayServed, largestByKind, oneCustomerOneHubOneDay, projectInBatches } from "../support/one-customer-day.js";
+import {
+  BOUND_OF_KIND,
+  expectTheDayServed,
+  largestByKind,
+  oneCustomerOneHubOneDay,
+  projectInBatches,
+} from "../support/one-customer-day.js";
 import { SCALE } from "./scale.js";
 
 let endpoint: CosmosTestEndpoint;

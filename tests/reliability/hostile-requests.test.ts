@@ -40,7 +40,9 @@ function sendRaw(request: Buffer | string): Promise<RawResponse> {
       const text = Buffer.concat(chunks).toString("utf8");
       const [head = "", ...rest] = text.split("\r\n\r\n");
       const [statusLine = "", ...headerLines] = head.split("\r\n");
-      const headers = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+      const headers = Object.fromEntries(
+        headerLines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]),
+      );
       let body = rest.join("\r\n\r\n");
       if (headers["transfer-encoding"] === "chunked") body = body.replace(/^[0-9a-f]+\r\n/, "").replace(/\r\n0\r\n\r\n$/, "");
       resolve({ status: Number(statusLine.split(" ")[1]), headers, body });
@@ -51,13 +53,21 @@ function sendRaw(request: Buffer | string): Promise<RawResponse> {
 
 function http(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Buffer {
   const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8");
-  const all = { host: "127.0.0.1", connection: "close", ...(body === undefined ? {} : { "content-type": "application/json", "content-length": String(payload.length) }), ...headers };
-  const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n`;
+  const all = {
+    host: "127.0.0.1",
+    connection: "close",
+    ...(body === undefined ? {} : { "content-type": "application/json", "content-length": String(payload.length) }),
+    ...headers,
+  };
+  const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(all)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\r\n")}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, "latin1"), payload]);
 }
 
 const STREAM = "/api/streams/order-h1/events";
-const ok = (data: object = { orderNumber: "h1" }, extra: object = {}) => JSON.stringify({ events: [{ type: "OrderAccepted", data, ...extra }] });
+const ok = (data: object = { orderNumber: "h1" }, extra: object = {}) =>
+  JSON.stringify({ events: [{ type: "OrderAccepted", data, ...extra }] });
 const deep = (n: number, open: string, close: string) => open.repeat(n) + close.repeat(n);
 const deepObject = (n: number) => `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
 const place = (change: (body: Record<string, any>) => void) => {
@@ -70,11 +80,27 @@ const place = (change: (body: Record<string, any>) => void) => {
 /** At least sixty malformed or hostile requests; every one must get a 4xx problem document. */
 const CORPUS: [string, Buffer][] = [
   // Broken JSON
-  ...["{", '{"events": [}', "[1,2", '{"a":1,}', "nul", '"unterminated', "{'single':1}", '{"a":01}', "NaN", `${ok()}garbage`, "\u0000", ""].map((b, i): [string, Buffer] => [`broken json ${i}`, http("POST", STREAM, b === "" ? " " : b)]),
+  ...[
+    "{",
+    '{"events": [}',
+    "[1,2",
+    '{"a":1,}',
+    "nul",
+    '"unterminated',
+    "{'single':1}",
+    '{"a":01}',
+    "NaN",
+    `${ok()}garbage`,
+    "\u0000",
+    "",
+  ].map((b, i): [string, Buffer] => [`broken json ${i}`, http("POST", STREAM, b === "" ? " " : b)]),
   // Deep nesting
   ["deep array body", http("POST", STREAM, deep(100_000, "[", "]"))],
   ["deep object body", http("POST", STREAM, deepObject(50_000))],
-  ["deep metadata", http("POST", STREAM, `{"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1"},"metadata":${deepObject(5000)}}]}`)],
+  [
+    "deep metadata",
+    http("POST", STREAM, `{"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1"},"metadata":${deepObject(5000)}}]}`),
+  ],
   ["deep data", http("POST", STREAM, `{"events":[{"type":"OrderAccepted","data":${deepObject(5000)}}]}`)],
   // Huge strings
   ["huge article name", place((b) => (b.articles = [{ article: "x".repeat(500_000), quantity: 1, price: 1 }]))],
@@ -111,18 +137,46 @@ const CORPUS: [string, Buffer][] = [
   ["price negative", place((b) => (b.articles = [{ article: "Mojito", quantity: 1, price: -1 }]))],
   ["no articles", place((b) => (b.articles = []))],
   ["101 articles", place((b) => (b.articles = Array.from({ length: 101 }, (_, i) => ({ article: `A${i}`, quantity: 1, price: 1 }))))],
-  ["duplicate article", place((b) => (b.articles = [{ article: "Mojito", quantity: 1, price: 7.5 }, { article: "Mojito", quantity: 2, price: 7.5 }]))],
+  [
+    "duplicate article",
+    place(
+      (b) =>
+        (b.articles = [
+          { article: "Mojito", quantity: 1, price: 7.5 },
+          { article: "Mojito", quantity: 2, price: 7.5 },
+        ]),
+    ),
+  ],
   ["top not a number", http("GET", "/api/views/customers?top=abc")],
   ["maxCount zero", http("GET", `${STREAM}?maxCount=0`)],
   ["fromVersion negative", http("GET", `${STREAM}?fromVersion=-1`)],
   // Prototype pollution
-  ["__proto__ at the root", http("POST", STREAM, `{"__proto__":{"polluted":true},"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1"}}]}`)],
-  ["__proto__ in data", http("POST", STREAM, `{"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1","__proto__":{"polluted":true}}}]}`)],
-  ["__proto__ in metadata", http("POST", STREAM, `{"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1"},"metadata":{"__proto__":{"polluted":true}}}]}`)],
+  [
+    "__proto__ at the root",
+    http("POST", STREAM, `{"__proto__":{"polluted":true},"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1"}}]}`),
+  ],
+  [
+    "__proto__ in data",
+    http("POST", STREAM, `{"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1","__proto__":{"polluted":true}}}]}`),
+  ],
+  [
+    "__proto__ in metadata",
+    http("POST", STREAM, `{"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1"},"metadata":{"__proto__":{"polluted":true}}}]}`),
+  ],
   ["constructor in metadata", http("POST", STREAM, ok(undefined, { metadata: { constructor: { prototype: { polluted: true } } } }))],
-  ["__proto__ in a customer", http("POST", "/api/orders", `{"hubId":1,"customer":{"customerId":1,"__proto__":{"isAdmin":true},"deliveryAddress":{"name":"a","street":"b","city":"c","zipCode":"d"}},"articles":[{"article":"x","quantity":1,"price":1}]}`)],
+  [
+    "__proto__ in a customer",
+    http(
+      "POST",
+      "/api/orders",
+      `{"hubId":1,"customer":{"customerId":1,"__proto__":{"isAdmin":true},"deliveryAddress":{"name":"a","street":"b","city":"c","zipCode":"d"}},"articles":[{"article":"x","quantity":1,"price":1}]}`,
+    ),
+  ],
   // Unicode edge cases
-  ["lone surrogate", http("POST", STREAM, '{"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1"},"metadata":{"note":"\\ud800"}}]}')],
+  [
+    "lone surrogate",
+    http("POST", STREAM, '{"events":[{"type":"OrderAccepted","data":{"orderNumber":"h1"},"metadata":{"note":"\\ud800"}}]}'),
+  ],
   ["invalid UTF-8 bytes", http("POST", STREAM, Buffer.from([0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x3a, 0x31, 0x7d]))],
   ["UTF-16 body", http("POST", STREAM, Buffer.from(ok(), "utf16le"))],
   ["right-to-left override in a stream id", http("POST", "/api/streams/order-%E2%80%AEabc/events", ok())],
@@ -140,13 +194,26 @@ const CORPUS: [string, Buffer][] = [
   // Header abuse
   ["20 KB header", http("GET", "/api/health", undefined, { "x-big": "a".repeat(20_000) })],
   ["invalid header name", Buffer.from("GET /api/health HTTP/1.1\r\nhost: x\r\nbad header: 1\r\n\r\n")],
-  ["two different Content-Lengths", Buffer.from(`POST ${STREAM} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 5\r\ncontent-length: 6\r\n\r\n{}{}{}`)],
-  ["Content-Length with Transfer-Encoding", Buffer.from(`POST ${STREAM} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n`)],
+  [
+    "two different Content-Lengths",
+    Buffer.from(
+      `POST ${STREAM} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 5\r\ncontent-length: 6\r\n\r\n{}{}{}`,
+    ),
+  ],
+  [
+    "Content-Length with Transfer-Encoding",
+    Buffer.from(
+      `POST ${STREAM} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n`,
+    ),
+  ],
   ["negative Content-Length", Buffer.from(`POST ${STREAM} HTTP/1.1\r\nhost: x\r\ncontent-length: -1\r\n\r\n`)],
   ["obsolete line folding", Buffer.from("GET /api/health HTTP/1.1\r\nhost: x\r\nx-a: 1\r\n folded\r\n\r\n")],
   ["content type not JSON", http("POST", STREAM, ok(), { "content-type": "text/plain" })],
   ["content type look-alike", http("POST", STREAM, ok(), { "content-type": "application/jsonx" })],
-  ["no content type", Buffer.from(`POST ${STREAM} HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: ${ok().length}\r\n\r\n${ok()}`)],
+  [
+    "no content type",
+    Buffer.from(`POST ${STREAM} HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: ${ok().length}\r\n\r\n${ok()}`),
+  ],
   ["If-Match garbage", http("POST", "/api/orders/h1/accept", undefined, { "if-match": "'; DROP TABLE events; --" })],
   // Methods
   ["TRACE", http("TRACE", "/api/health")],
@@ -169,7 +236,13 @@ describe(`hostile requests (${CORPUS.length} kinds × ${SCALE.corpusRepetitions}
   it("answers each with a 4xx problem document, stays up, writes nothing and keeps memory bounded", async () => {
     expect(CORPUS.length).toBeGreaterThanOrEqual(60);
     // The order the corpus talks about exists, so refusals are about the request, not a missing order.
-    const seeded = await sendRaw(http("POST", STREAM, JSON.stringify({ expectedVersion: "no_stream", events: [{ type: "OrderRequested", data: requestedData("h1") }] })));
+    const seeded = await sendRaw(
+      http(
+        "POST",
+        STREAM,
+        JSON.stringify({ expectedVersion: "no_stream", events: [{ type: "OrderRequested", data: requestedData("h1") }] }),
+      ),
+    );
     expect(seeded.status).toBe(201);
     const headBefore = await head();
     const pid = server.child.pid ?? 0;
@@ -190,7 +263,9 @@ describe(`hostile requests (${CORPUS.length} kinds × ${SCALE.corpusRepetitions}
     expect((await sendRaw(http("GET", "/api/health"))).status).toBe(200);
     expect(await head()).toBe(headBefore);
     const rss = rssMiB(pid);
-    console.log(`hostile requests: ${CORPUS.length} kinds × ${SCALE.corpusRepetitions}; server RSS ${rssAfterFirstPass.toFixed(0)} MiB after the first pass, ${rss.toFixed(0)} MiB after the last`);
+    console.log(
+      `hostile requests: ${CORPUS.length} kinds × ${SCALE.corpusRepetitions}; server RSS ${rssAfterFirstPass.toFixed(0)} MiB after the first pass, ${rss.toFixed(0)} MiB after the last`,
+    );
     expect(rss).toBeLessThan(rssAfterFirstPass + 64);
     expect(rss).toBeLessThan(400);
   });

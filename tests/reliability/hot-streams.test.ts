@@ -19,7 +19,10 @@ describe(`${SCALE.hotStreamClients} clients on ${SCALE.hotStreams} hot streams f
         const s = (c + i) % SCALE.hotStreams;
         const stream = `hot-${s}`;
         const eventId = randomUUID();
-        const response = await api("POST", `/api/streams/${stream}/events`, { expectedVersion: known[s], events: [{ eventId, type: "OrderAccepted", data: { orderNumber: `c${c}` } }] });
+        const response = await api("POST", `/api/streams/${stream}/events`, {
+          expectedVersion: known[s],
+          events: [{ eventId, type: "OrderAccepted", data: { orderNumber: `c${c}` } }],
+        });
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         if (response.status === 201) {
           const version = response.body.lastVersion as number;

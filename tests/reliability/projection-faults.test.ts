@@ -25,14 +25,20 @@ describe(`projection under poison events and transient store faults (${SCALE.nam
       const lifecycle = [
         { type: "OrderRequested", data: requestedData(orderNumber, 50000 + (n % 7), 10000 + (n % 3)) },
         { type: "OrderAccepted", data: { orderNumber } },
-        ...(n % 5 === 0 ? [{ type: "OrderCancelled", data: { orderNumber } }] : [{ type: "OrderPickingStarted", data: { orderNumber, pickingStartTime: "2026-11-27T10:00:00.000Z" } }]),
+        ...(n % 5 === 0
+          ? [{ type: "OrderCancelled", data: { orderNumber } }]
+          : [{ type: "OrderPickingStarted", data: { orderNumber, pickingStartTime: "2026-11-27T10:00:00.000Z" } }]),
       ];
       // Every ninth order gets a second OrderRequested: a poison event the projector must dead-letter.
       if (n % 9 === 0) {
         lifecycle.splice(2, 0, { type: "OrderRequested", data: requestedData(orderNumber) });
         poison++;
       }
-      await events.append(stream, lifecycle.map((e) => ({ eventId: randomUUID(), ...e, metadata: {} })), "no_stream");
+      await events.append(
+        stream,
+        lifecycle.map((e) => ({ eventId: randomUUID(), ...e, metadata: {} })),
+        "no_stream",
+      );
     }
 
     const faulty = new SqliteProjectionStore(join(dir, "faulty-views.db"));
@@ -60,7 +66,15 @@ describe(`projection under poison events and transient store faults (${SCALE.nam
       top: faulty.top.bind(faulty),
     };
     const retries: number[] = [];
-    const projector = new LocalProjector({ feed: events, events, views: flakyViews, deadLetters: faulty, checkpoints: faulty, batchSize: 37, onError: (_e, ms) => retries.push(ms) });
+    const projector = new LocalProjector({
+      feed: events,
+      events,
+      views: flakyViews,
+      deadLetters: faulty,
+      checkpoints: faulty,
+      batchSize: 37,
+      onError: (_e, ms) => retries.push(ms),
+    });
     // catchUp has no retry of its own: run the loop, which backs off and retries failed batches.
     projector.start();
     const head = await events.headPosition();

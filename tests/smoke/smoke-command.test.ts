@@ -18,14 +18,20 @@ interface Run {
 
 /** Runs `npm run smoke`'s entry point as a user would, in its own process. */
 function smoke(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/smoke.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/smoke.ts", ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  return new Promise((done) => child.once("exit", (code) => {
-    done({ code, stdout, stderr });
-  }));
+  return new Promise((done) =>
+    child.once("exit", (code) => {
+      done({ code, stdout, stderr });
+    }),
+  );
 }
 
 /**
@@ -60,7 +66,11 @@ beforeAll(async () => {
       }
       const upstream = await fetch(`${localUrl}${request.url ?? "/"}`, {
         method: request.method ?? "GET",
-        headers: Object.fromEntries(Object.entries(request.headers).filter(([k, v]) => typeof v === "string" && !["host", "connection", "content-length"].includes(k))) as Record<string, string>,
+        headers: Object.fromEntries(
+          Object.entries(request.headers).filter(
+            ([k, v]) => typeof v === "string" && !["host", "connection", "content-length"].includes(k),
+          ),
+        ) as Record<string, string>,
         ...(body.length > 0 ? { body } : {}),
       });
       const headers: Record<string, string> = {};
@@ -86,9 +96,10 @@ afterAll(async () => {
 function standInPulumi(outputs: object | { fail: string }): { env: NodeJS.ProcessEnv; args: () => string; dispose: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "es-fake-pulumi-"));
   const argsFile = join(dir, "args");
-  const script = "fail" in outputs
-    ? `#!/bin/sh\necho "$@" > '${argsFile}'\necho '${outputs.fail}' >&2\nexit 255\n`
-    : `#!/bin/sh\necho "$@" > '${argsFile}'\ncat <<'JSON'\n${JSON.stringify(outputs, null, 2)}\nJSON\n`;
+  const script =
+    "fail" in outputs
+      ? `#!/bin/sh\necho "$@" > '${argsFile}'\necho '${outputs.fail}' >&2\nexit 255\n`
+      : `#!/bin/sh\necho "$@" > '${argsFile}'\ncat <<'JSON'\n${JSON.stringify(outputs, null, 2)}\nJSON\n`;
   writeFileSync(join(dir, "pulumi"), script);
   chmodSync(join(dir, "pulumi"), 0o755);
   return {
@@ -105,7 +116,14 @@ describe("npm run smoke", () => {
     const run = await smoke(["--base-url", localUrl]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    for (const step of ["[1/8] health answers", "[2/8] place an order", "[4/8] read its events", "[6/8] views catch up", "[8/8] a body that is not JSON gets a problem document"]) expect(run.stdout).toContain(step);
+    for (const step of [
+      "[1/8] health answers",
+      "[2/8] place an order",
+      "[4/8] read its events",
+      "[6/8] views catch up",
+      "[8/8] a body that is not JSON gets a problem document",
+    ])
+      expect(run.stdout).toContain(step);
     expect(run.stdout).toMatch(/ok: order summary and customer view current \d+ ms after the accept/);
     expect(run.stdout).toContain("urn:eventsourcing-azure:problem:validation-failed");
     expect(run.stdout).toContain("urn:eventsourcing-azure:problem:unsupported-media-type");

@@ -41,7 +41,9 @@ export async function createContainer(database: Database, definition: ContainerD
  * `tls`: serve cosmosdb-server over HTTPS, which Entra (bearer) authentication requires. Its
  * bundled certificate has expired, so the caller must accept that in its own test process.
  */
-export async function startCosmosTestEndpoint(options: { tls?: boolean; /** always cosmosdb-server, even with COSMOS_ENDPOINT */ local?: boolean } = {}): Promise<CosmosTestEndpoint> {
+export async function startCosmosTestEndpoint(
+  options: { tls?: boolean; /** always cosmosdb-server, even with COSMOS_ENDPOINT */ local?: boolean } = {},
+): Promise<CosmosTestEndpoint> {
   let server: Server | undefined;
   let endpoint: string;
   let key: string;
@@ -66,7 +68,9 @@ export async function startCosmosTestEndpoint(options: { tls?: boolean; /** alwa
     async createDatabase() {
       const { database } = await client.databases.createIfNotExists({ id: `test-${randomUUID().slice(0, 8)}` });
       databases.push(database);
-      const entries = await Promise.all(Object.entries(CONTAINERS).map(async ([name, definition]) => [name, await createContainer(database, definition)] as const));
+      const entries = await Promise.all(
+        Object.entries(CONTAINERS).map(async ([name, definition]) => [name, await createContainer(database, definition)] as const),
+      );
       return { database, containers: Object.fromEntries(entries) as Record<keyof typeof CONTAINERS, Container> };
     },
     async close() {
@@ -75,9 +79,11 @@ export async function startCosmosTestEndpoint(options: { tls?: boolean; /** alwa
       const local = server;
       if (local) {
         local.closeAllConnections();
-        await new Promise<void>((resolve) => local.close(() => {
-          resolve();
-        }));
+        await new Promise<void>((resolve) =>
+          local.close(() => {
+            resolve();
+          }),
+        );
       }
     },
   };

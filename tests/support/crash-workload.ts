@@ -18,7 +18,13 @@ export function newAcked(): Acked {
 }
 
 /** Workers place and accept orders and append raw events until the server dies under them. */
-export async function loadUntilKilled(baseUrl: string, round: number, acked: Acked, stop: { stopped: boolean }, workers = 16): Promise<void> {
+export async function loadUntilKilled(
+  baseUrl: string,
+  round: number,
+  acked: Acked,
+  stop: { stopped: boolean },
+  workers = 16,
+): Promise<void> {
   const api = apiClient(baseUrl);
   const worker = async (w: number) => {
     for (let k = 0; !stop.stopped; k++) {
@@ -26,14 +32,22 @@ export async function loadUntilKilled(baseUrl: string, round: number, acked: Ack
       const customerId = 50050 + (k % 5);
       try {
         acked.attempted.add(orderNumber);
-        const placed = await api("POST", "/api/orders", { orderNumber, hubId: 10005, customer: { customerId, deliveryAddress: address(w) }, articles: [{ ...CATALOGUE[k % 5], quantity: 1 + (k % 3) }] });
+        const placed = await api("POST", "/api/orders", {
+          orderNumber,
+          hubId: 10005,
+          customer: { customerId, deliveryAddress: address(w) },
+          articles: [{ ...CATALOGUE[k % 5], quantity: 1 + (k % 3) }],
+        });
         if (placed.status === 201) acked.placed.add(orderNumber);
         const accept = await api("POST", `/api/orders/${orderNumber}/accept`);
         if (accept.status === 200) acked.accepted.add(orderNumber);
         const stream = `scratch-${w}`;
         const eventId = randomUUID();
-        const raw = await api("POST", `/api/streams/${stream}/events`, { events: [{ eventId, type: "OrderAccepted", data: { orderNumber: "raw" } }] });
-        if (raw.status === 201) acked.raw.set(stream, (acked.raw.get(stream) ?? new Map<string, number>()).set(eventId, raw.body.lastVersion as number));
+        const raw = await api("POST", `/api/streams/${stream}/events`, {
+          events: [{ eventId, type: "OrderAccepted", data: { orderNumber: "raw" } }],
+        });
+        if (raw.status === 201)
+          acked.raw.set(stream, (acked.raw.get(stream) ?? new Map<string, number>()).set(eventId, raw.body.lastVersion as number));
       } catch {
         return; // the connection died with the server
       }
@@ -76,7 +90,7 @@ export async function verifyAfterCrashes(baseUrl: string, acked: Acked): Promise
     expect(view.body.totalOrders).toBe(orders.length);
     const listed = [...(view.body.orders as { orderNumber: string }[])];
     // The view is paged: follow `next` to the last page.
-    for (let next = view.body.next as string | null; next !== null; ) {
+    for (let next = view.body.next as string | null; next !== null;) {
       const page = await api("GET", `/api/views/customers/${customerId}?limit=1000&after=${next}`);
       listed.push(...(page.body.orders as { orderNumber: string }[]));
       next = page.body.next as string | null;

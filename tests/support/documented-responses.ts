@@ -37,7 +37,12 @@ export function documentedPath(paths: OpenApiPaths, pathname: string): string | 
   const parts = pathname.split("/");
   return Object.keys(paths).find((template) => {
     const segments = template.split("/");
-    return segments.length === parts.length && segments.every((segment, i) => (segment.startsWith("{") ? (parts[i] ?? "") !== "" : segment.toLowerCase() === parts[i]?.toLowerCase()));
+    return (
+      segments.length === parts.length &&
+      segments.every((segment, i) =>
+        segment.startsWith("{") ? (parts[i] ?? "") !== "" : segment.toLowerCase() === parts[i]?.toLowerCase(),
+      )
+    );
   });
 }
 
@@ -53,19 +58,25 @@ export function undocumented(paths: OpenApiPaths, method: string, url: URL, stat
   const operation = template === undefined ? undefined : paths[template]?.[method.toLowerCase()];
   if (!operation) {
     const expected = template === undefined ? 404 : 405;
-    return status === expected ? undefined : `${where} answered ${status}; a ${template === undefined ? "path" : "method"} the document lacks must answer ${expected}`;
+    return status === expected
+      ? undefined
+      : `${where} answered ${status}; a ${template === undefined ? "path" : "method"} the document lacks must answer ${expected}`;
   }
   const documented = operation.responses[String(status)];
-  if (!documented) return `${where} answered ${status}, which /api/openapi.json does not document for ${operation.operationId} (documented: ${Object.keys(operation.responses).join(", ")})`;
+  if (!documented)
+    return `${where} answered ${status}, which /api/openapi.json does not document for ${operation.operationId} (documented: ${Object.keys(operation.responses).join(", ")})`;
   if (status >= 400) {
     const parsed = problemSchema.safeParse(body);
     if (!parsed.success) return `${where} answered ${status} with a body that is not a problem document: ${formatIssues(parsed.error)}`;
     const types = documented.content?.["application/problem+json"]?.schema?.properties?.type?.enum ?? [];
-    if (!types.includes(parsed.data.type)) return `${where} answered ${status} ${parsed.data.type.slice(PROBLEM_TYPE_BASE.length)}, not documented for ${operation.operationId} (documented: ${types.join(", ")})`;
+    if (!types.includes(parsed.data.type))
+      return `${where} answered ${status} ${parsed.data.type.slice(PROBLEM_TYPE_BASE.length)}, not documented for ${operation.operationId} (documented: ${types.join(", ")})`;
     return undefined;
   }
   const schema = routesByName.get(operation.operationId)?.doc.responses[status]?.body;
   if (!schema) return `${operation.operationId} is in the document but not in the route table`;
   const parsed = schema.safeParse(body);
-  return parsed.success ? undefined : `${where} answered ${status} with a body that does not match its documented schema: ${formatIssues(parsed.error)}`;
+  return parsed.success
+    ? undefined
+    : `${where} answered ${status} with a body that does not match its documented schema: ${formatIssues(parsed.error)}`;
 }

@@ -10,7 +10,10 @@ interface ProgrammingModel {
   getInvocationModel(coreCtx: unknown): {
     getArguments(): Promise<{ context: unknown; inputs: unknown[] }>;
     invokeFunction(context: unknown, inputs: unknown[], handler: (...args: unknown[]) => unknown): Promise<unknown>;
-    getResponse(context: unknown, result: unknown): Promise<{ returnValue?: { http?: { statusCode?: string; headers?: Record<string, string>; body?: { bytes?: Uint8Array } } } }>;
+    getResponse(
+      context: unknown,
+      result: unknown,
+    ): Promise<{ returnValue?: { http?: { statusCode?: string; headers?: Record<string, string>; body?: { bytes?: Uint8Array } } } }>;
   };
 }
 
@@ -18,7 +21,11 @@ export interface EmulatedWorker {
   readonly functions: ReadonlyMap<string, RegisteredFunction>;
   readonly logs: string[];
   /** Runs one invocation through the library's own invocation model, as the worker does. */
-  invoke(name: string, inputData: { name: string; data: unknown }[], triggerMetadata?: Record<string, unknown>): Promise<Awaited<ReturnType<ReturnType<ProgrammingModel["getInvocationModel"]>["getResponse"]>>>;
+  invoke(
+    name: string,
+    inputData: { name: string; data: unknown }[],
+    triggerMetadata?: Record<string, unknown>,
+  ): Promise<Awaited<ReturnType<ReturnType<ProgrammingModel["getInvocationModel"]>["getResponse"]>>>;
 }
 
 /**

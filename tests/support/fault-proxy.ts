@@ -42,7 +42,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (fault.retryAfterMs !== undefined) headers["x-ms-retry-after-ms"] = String(fault.retryAfterMs);
       response.writeHead(fault.status, headers);
-      response.end(JSON.stringify({ code: fault.status === 429 ? "TooManyRequests" : "ServiceUnavailable", message: `injected ${fault.status}` }));
+      response.end(
+        JSON.stringify({ code: fault.status === 429 ? "TooManyRequests" : "ServiceUnavailable", message: `injected ${fault.status}` }),
+      );
       return;
     }
     const forward = () => {
@@ -69,9 +71,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => {
-        resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   });
 }

@@ -12,8 +12,16 @@ export interface ApiResponse<T = unknown> {
  * for the route fails the calling test.
  */
 export function apiClient(baseUrl: string) {
-  return async function api<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-    const init: RequestInit = { method, headers: { ...(body === undefined || typeof body === "string" ? {} : { "content-type": "application/json" }), ...headers } };
+  return async function api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
+    const init: RequestInit = {
+      method,
+      headers: { ...(body === undefined || typeof body === "string" ? {} : { "content-type": "application/json" }), ...headers },
+    };
     if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
     const url = new URL(`${baseUrl}${path}`);
     const response = await fetch(url, init);

@@ -42,9 +42,11 @@ export function startServerProcess(dataDir: string): Promise<ServerProcess> {
 
 export function waitForExit(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolvePromise) => child.once("exit", (code) => {
-    resolvePromise(code);
-  }));
+  return new Promise((resolvePromise) =>
+    child.once("exit", (code) => {
+      resolvePromise(code);
+    }),
+  );
 }
 
 /** A data folder and the server processes started on it, cleaned up by dispose(). */

@@ -30,14 +30,25 @@ export function oneCustomerOneHubOneDay(orders: number): RecordedEvent[] {
     const at = new Date(start + n * 4000).toISOString();
     const line = CATALOGUE[n % CATALOGUE.length] ?? { article: "Mojito", quantity: 1, price: 7.5 };
     const base = { streamId: `order-${orderNumber}`, schemaVersion: 1, metadata: {}, recordedAt: at };
-    log.push({ ...base, eventId: crypto.randomUUID(), version: 1, type: "OrderRequested", data: requestedData(orderNumber, 50001, 10001, [{ ...line, quantity: 1 + (n % 3) }]) });
+    log.push({
+      ...base,
+      eventId: crypto.randomUUID(),
+      version: 1,
+      type: "OrderRequested",
+      data: requestedData(orderNumber, 50001, 10001, [{ ...line, quantity: 1 + (n % 3) }]),
+    });
     if (n % 3 === 0) log.push({ ...base, eventId: crypto.randomUUID(), version: 2, type: "OrderAccepted", data: { orderNumber } });
     else if (n % 7 === 0) log.push({ ...base, eventId: crypto.randomUUID(), version: 2, type: "OrderCancelled", data: { orderNumber } });
   }
   return log;
 }
 
-export async function projectInBatches(log: readonly RecordedEvent[], views: ViewStore, deadLetters: DeadLetterStore, size: number): Promise<void> {
+export async function projectInBatches(
+  log: readonly RecordedEvent[],
+  views: ViewStore,
+  deadLetters: DeadLetterStore,
+  size: number,
+): Promise<void> {
   for (let i = 0; i < log.length; i += size) await projectBatch(log.slice(i, i + size), { views, deadLetters, now });
 }
 

@@ -38,7 +38,13 @@ const T = "2026-11-27T10:00:00.000Z";
 /** The events the decider produces for a plan: a valid lifecycle. */
 export function eventsOfPlan(orderNumber: string, plan: OrderPlan): OrderEvent[] {
   const commands: OrderCommand[] = [
-    { type: "PlaceOrder", orderNumber, hubId: plan.hubId, customer: { customerId: plan.customerId, deliveryAddress: address(plan.customerId % 48) }, articles: plan.articles },
+    {
+      type: "PlaceOrder",
+      orderNumber,
+      hubId: plan.hubId,
+      customer: { customerId: plan.customerId, deliveryAddress: address(plan.customerId % 48) },
+      articles: plan.articles,
+    },
   ];
   if (plan.steps >= 2) commands.push({ type: "AcceptOrder", orderNumber });
   if (plan.steps >= 2 && plan.newArticles) commands.push({ type: "UpdateArticles", orderNumber, articles: plan.newArticles });

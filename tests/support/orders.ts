@@ -16,6 +16,11 @@ export function address(n = 0) {
   return { name: `Customer ${n}`, street: `Pariser Platz ${n + 1}`, city: "Berlin", zipCode: "10117" };
 }
 
-export function requestedData(orderNumber: string, customerId = 50001, hubId = 10001, articles: LineInput[] = [{ article: "Mojito", quantity: 2, price: 7.5 }]) {
+export function requestedData(
+  orderNumber: string,
+  customerId = 50001,
+  hubId = 10001,
+  articles: LineInput[] = [{ article: "Mojito", quantity: 2, price: 7.5 }],
+) {
   return { orderNumber, hubId, customer: { customerId, deliveryAddress: address(customerId % 48) }, articles };
 }

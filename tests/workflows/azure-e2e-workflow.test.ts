@@ -46,7 +46,13 @@ function sandbox(): { dir: string; env: NodeJS.ProcessEnv; log: () => string[]; 
   return {
     dir,
     timings,
-    env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`, HOME: dir, E2E_TIMINGS: timings, GITHUB_STEP_SUMMARY: join(dir, "summary.md"), STACK: "e2e-42-1" },
+    env: {
+      PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`,
+      HOME: dir,
+      E2E_TIMINGS: timings,
+      GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
+      STACK: "e2e-42-1",
+    },
     log: () => {
       try {
         return readFileSync(join(dir, "pulumi.log"), "utf8").trim().split("\n");
@@ -65,7 +71,9 @@ function bash(script: string, args: string[], env: NodeJS.ProcessEnv) {
 describe("the Azure end-to-end workflow", () => {
   it("passes actionlint, and actionlint catches a broken copy of it", async () => {
     expect(await lintWorkflows()).toEqual([]);
-    const broken = readFileSync(WORKFLOW, "utf8").replace("if: always()", "if: always(").replace("${{ vars.AZURE_TENANT_ID }}", "${{ var.AZURE_TENANT_ID }}");
+    const broken = readFileSync(WORKFLOW, "utf8")
+      .replace("if: always()", "if: always(")
+      .replace("${{ vars.AZURE_TENANT_ID }}", "${{ var.AZURE_TENANT_ID }}");
     const problems = await lintWorkflow(WORKFLOW, broken);
     expect(problems.map((p) => p.kind)).toEqual(expect.arrayContaining(["expression"]));
     expect(problems.some((p) => p.message.includes('undefined variable "var"'))).toBe(true);
@@ -76,7 +84,11 @@ describe("the Azure end-to-end workflow", () => {
     expect(workflow.on.schedule?.[0]?.cron).toMatch(/^\d+ \d+ \* \* \*$/);
     expect(workflow.permissions).toEqual({ contents: "read", "id-token": "write" });
     const login = job.steps.find((s) => s.uses?.startsWith("azure/login@"));
-    expect(login?.with).toEqual({ "client-id": "${{ vars.AZURE_CLIENT_ID }}", "tenant-id": "${{ vars.AZURE_TENANT_ID }}", "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}" });
+    expect(login?.with).toEqual({
+      "client-id": "${{ vars.AZURE_CLIENT_ID }}",
+      "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
+      "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+    });
     expect(JSON.stringify(login?.with)).not.toMatch(/secret|password/i);
     expect(job.env).toMatchObject({ ARM_USE_OIDC: "true", STACK: "e2e-${{ github.run_id }}-${{ github.run_attempt }}" });
   });
@@ -91,9 +103,14 @@ describe("the Azure end-to-end workflow", () => {
     expect(at("pulumi stack rm")).toBeLessThan(at("Report the steps and their times"));
     const step = (name: string) => job.steps[at(name)];
     expect(step("npm run smoke -- --stack")?.run).toBe('scripts/e2e/timed.sh "smoke" npm run smoke -- --stack "$STACK"');
-    for (const name of ["pulumi destroy", "pulumi stack rm", "Report the steps and their times"]) expect(step(name)?.if, name).toBe("always()");
+    for (const name of ["pulumi destroy", "pulumi stack rm", "Report the steps and their times"])
+      expect(step(name)?.if, name).toBe("always()");
     for (const name of ["pulumi up (fresh stack)", "npm run smoke -- --stack"]) expect(step(name)?.if, name).toBeUndefined();
-    for (const s of job.steps.filter((x) => x.run !== undefined && !["State on the runner, with a passphrase of this run only", "Report the steps and their times"].includes(x.name ?? ""))) {
+    for (const s of job.steps.filter(
+      (x) =>
+        x.run !== undefined &&
+        !["State on the runner, with a passphrase of this run only", "Report the steps and their times"].includes(x.name ?? ""),
+    )) {
       expect(s.run, s.name).toMatch(/^scripts\/e2e\/timed\.sh "/);
     }
   });
@@ -106,7 +123,10 @@ describe("the workflow's shell steps", () => {
     const failed = bash("scripts/e2e/timed.sh", ["bad step", "bash", "-c", "exit 3"], box.env);
     expect(failed.code).toBe(3);
     expect(failed.stdout).toMatch(/== bad step: failed in \d+ s \(exit 3\)/);
-    expect(readFileSync(box.timings, "utf8").trim().split("\n")).toEqual([expect.stringMatching(/^ok step\|passed\|\d+\|0$/), expect.stringMatching(/^bad step\|failed\|\d+\|3$/)]);
+    expect(readFileSync(box.timings, "utf8").trim().split("\n")).toEqual([
+      expect.stringMatching(/^ok step\|passed\|\d+\|0$/),
+      expect.stringMatching(/^bad step\|failed\|\d+\|3$/),
+    ]);
     expect(bash("scripts/e2e/timed.sh", ["no command"], box.env).code).toBe(64);
   });
 
@@ -130,7 +150,12 @@ describe("the workflow's shell steps", () => {
     const box = sandbox();
     const run = bash("scripts/e2e/stack-up.sh", [], { ...box.env, LOCATION: "swedencentral" });
     expect(run.code, run.stderr).toBe(0);
-    expect(box.log()).toEqual(["stack init e2e-42-1", "config set location swedencentral --stack e2e-42-1", "config set owner azure-e2e --stack e2e-42-1", "up --yes --stack e2e-42-1"]);
+    expect(box.log()).toEqual([
+      "stack init e2e-42-1",
+      "config set location swedencentral --stack e2e-42-1",
+      "config set owner azure-e2e --stack e2e-42-1",
+      "up --yes --stack e2e-42-1",
+    ]);
   });
 
   it("stack-up.sh stops at the first failing command", () => {
@@ -144,7 +169,12 @@ describe("the workflow's shell steps", () => {
     const box = sandbox();
     expect(bash("scripts/e2e/stack-down.sh", ["destroy"], box.env).code).toBe(0);
     expect(bash("scripts/e2e/stack-down.sh", ["rm"], box.env).code).toBe(0);
-    expect(box.log()).toEqual(["stack select e2e-42-1", "destroy --yes --stack e2e-42-1", "stack select e2e-42-1", "stack rm --yes e2e-42-1"]);
+    expect(box.log()).toEqual([
+      "stack select e2e-42-1",
+      "destroy --yes --stack e2e-42-1",
+      "stack select e2e-42-1",
+      "stack rm --yes e2e-42-1",
+    ]);
 
     const never = sandbox();
     const skipped = bash("scripts/e2e/stack-down.sh", ["destroy"], { ...never.env, FAKE_PULUMI_FAIL: "stack select" });

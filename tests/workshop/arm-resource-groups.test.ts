@@ -28,7 +28,27 @@ afterEach(() => {
 // The SDK sends bearer tokens over TLS only: a throw-away certificate for 127.0.0.1.
 function selfSignedCertificate(): { cert: Buffer; key: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), "fake-arm-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   return { cert: readFileSync(join(dir, "cert.pem")), key: readFileSync(join(dir, "key.pem")) };
 }
 const tls = selfSignedCertificate();
@@ -36,10 +56,21 @@ const tls = selfSignedCertificate();
 async function fakeArm(groups: Group[]) {
   const requests: { method: string; path: string; filter: string | null; authorization: string | undefined }[] = [];
   const sub = "/subscriptions/00000000-0000-0000-0000-000000000001";
-  const body = (g: Group) => ({ id: `${sub}/resourceGroups/${g.name}`, name: g.name, location: "westeurope", tags: g.tags, properties: { provisioningState: g.provisioningState } });
+  const body = (g: Group) => ({
+    id: `${sub}/resourceGroups/${g.name}`,
+    name: g.name,
+    location: "westeurope",
+    tags: g.tags,
+    properties: { provisioningState: g.provisioningState },
+  });
   const server = createServer(tls, (req: IncomingMessage, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    requests.push({ method: req.method ?? "", path: url.pathname, filter: url.searchParams.get("$filter"), authorization: req.headers.authorization });
+    requests.push({
+      method: req.method ?? "",
+      path: url.pathname,
+      filter: url.searchParams.get("$filter"),
+      authorization: req.headers.authorization,
+    });
     const json = (status: number, value?: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(value === undefined ? undefined : JSON.stringify(value));
@@ -57,7 +88,14 @@ async function fakeArm(groups: Group[]) {
     else if (req.method === "HEAD") json(group === undefined ? 404 : 204);
     else if (group === undefined) json(404, { error: { code: "ResourceGroupNotFound", message: "not found" } });
     else if (one[2] === undefined) json(200, body(group));
-    else json(200, { value: Array.from({ length: group.resources }, (_, i) => ({ id: `${sub}/resourceGroups/${group.name}/providers/x/y/r${i}`, name: `r${i}`, type: "x/y" })) });
+    else
+      json(200, {
+        value: Array.from({ length: group.resources }, (_, i) => ({
+          id: `${sub}/resourceGroups/${group.name}/providers/x/y/r${i}`,
+          name: `r${i}`,
+          type: "x/y",
+        })),
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   servers.push(server);
@@ -74,7 +112,9 @@ const ours = (stack: string) => ({ project: "eventsourcing-azure", environment: 
 
 describe("ArmResourceGroups", () => {
   it("finds nothing once the stack's groups are gone: verified empty", async () => {
-    const { adapter, requests } = await fakeArm([{ name: "es-ws1-bob-rg9", tags: ours("ws1-bob"), provisioningState: "Succeeded", resources: 5 }]);
+    const { adapter, requests } = await fakeArm([
+      { name: "es-ws1-bob-rg9", tags: ours("ws1-bob"), provisioningState: "Succeeded", resources: 5 },
+    ]);
     expect(await adapter.leftovers("ws1-alice", "es-ws1-alice-rg1")).toEqual([]);
     expect(requests.map((r) => [r.method, r.path.toLowerCase(), r.filter])).toEqual([
       ["GET", "/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups", "tagName eq 'environment' and tagValue eq 'ws1-alice'"],

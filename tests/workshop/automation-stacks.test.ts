@@ -28,13 +28,26 @@ async function standIn(options: { version?: string; backendUrl?: string; failure
   copyFileSync(join(repo, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
   writeFileSync(
     join(state, "state.json"),
-    JSON.stringify({ version: options.version ?? "v3.276.0", backendUrl: options.backendUrl ?? `file://${dir}/backend`, current: undefined, stacks: {}, failures: options.failures ?? {} }),
+    JSON.stringify({
+      version: options.version ?? "v3.276.0",
+      backendUrl: options.backendUrl ?? `file://${dir}/backend`,
+      current: undefined,
+      stacks: {},
+      failures: options.failures ?? {},
+    }),
   );
   // PulumiCommand.get({ root }) runs <root>/bin/pulumi: an explicit path, nothing installed.
   const bin = join(root, "bin", "pulumi");
-  writeFileSync(bin, `#!/bin/sh\nSTAND_IN_STATE='${state}' exec '${process.execPath}' '${join(repo, "tests/workshop/stand-in-pulumi.ts")}' "$@"\n`);
+  writeFileSync(
+    bin,
+    `#!/bin/sh\nSTAND_IN_STATE='${state}' exec '${process.execPath}' '${join(repo, "tests/workshop/stand-in-pulumi.ts")}' "$@"\n`,
+  );
   chmodSync(bin, 0o755);
-  const stacks = await AutomationStacks.open({ workDir: project, pulumiRoot: root, envVars: { PULUMI_BACKEND_URL: `file://${dir}/backend` } });
+  const stacks = await AutomationStacks.open({
+    workDir: project,
+    pulumiRoot: root,
+    envVars: { PULUMI_BACKEND_URL: `file://${dir}/backend` },
+  });
   const calls = (): Call[] =>
     readFileSync(join(state, "calls.jsonl"), "utf8")
       .trim()
@@ -42,7 +55,8 @@ async function standIn(options: { version?: string; backendUrl?: string; failure
       .map((line) => JSON.parse(line) as Call);
   // Arguments as sent, without the --non-interactive the SDK adds to each.
   const commands = (): string[] => calls().map((call) => call.args.filter((arg) => arg !== "--non-interactive").join(" "));
-  const stateNow = () => JSON.parse(readFileSync(join(state, "state.json"), "utf8")) as { stacks: Record<string, { config: Record<string, string> }> };
+  const stateNow = () =>
+    JSON.parse(readFileSync(join(state, "state.json"), "utf8")) as { stacks: Record<string, { config: Record<string, string> }> };
   return { stacks, calls, commands, stateNow, project };
 }
 
@@ -74,8 +88,20 @@ describe("the Automation API adapter, against a stand-in pulumi", { timeout: 180
       "stack history --json --show-secrets --page-size 1 --page 1 --stack ws1-alice",
     ]);
     // Every call runs in the project directory with the workspace's environment.
-    expect(calls().slice(1).every((call) => call.cwd === project && call.env["PULUMI_AUTOMATION_API"] === "true" && call.env["PULUMI_BACKEND_URL"]?.startsWith("file://") === true)).toBe(true);
-    expect(stateNow().stacks["ws1-alice"]?.config).toEqual({ "eventsourcing-azure:location": "westeurope", "eventsourcing-azure:owner": "alice" });
+    expect(
+      calls()
+        .slice(1)
+        .every(
+          (call) =>
+            call.cwd === project &&
+            call.env["PULUMI_AUTOMATION_API"] === "true" &&
+            call.env["PULUMI_BACKEND_URL"]?.startsWith("file://") === true,
+        ),
+    ).toBe(true);
+    expect(stateNow().stacks["ws1-alice"]?.config).toEqual({
+      "eventsourcing-azure:location": "westeurope",
+      "eventsourcing-azure:owner": "alice",
+    });
     expect(await stacks.labels("ws1-alice")).toEqual({ workshop: "ws1", owner: "alice", expires: "2026-11-30T08:00:00.000Z" });
     // The engine's events arrived over the SDK's gRPC event stream.
     expect(progress.filter((p) => p.kind === "resource-done")).toHaveLength(3);
@@ -84,7 +110,11 @@ describe("the Automation API adapter, against a stand-in pulumi", { timeout: 180
 
     // Then status, destroy and remove, as `workshop status` and `workshop down` use them.
     expect(await stacks.list()).toEqual([{ name: "ws1-alice", resourceCount: 3, updateInProgress: false }]);
-    expect(await stacks.lastUpdate("ws1-alice")).toMatchObject({ kind: "update", result: "succeeded", endTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    expect(await stacks.lastUpdate("ws1-alice")).toMatchObject({
+      kind: "update",
+      result: "succeeded",
+      endTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
 
     // The CLI refuses to remove a stack that still has resources; the adapter says so.
     await expect(stacks.remove("ws1-alice")).rejects.toThrow(/still has resources; removal rejected/);
@@ -93,7 +123,11 @@ describe("the Automation API adapter, against a stand-in pulumi", { timeout: 180
     await stacks.remove("ws1-alice");
 
     expect(deleted.flatMap((p) => (p.kind === "resource-done" ? [p.op] : []))).toEqual(["delete", "delete", "delete"]);
-    expect(commands().slice(12).map((c) => c.replace(eventLog, "--event-log <events>"))).toEqual([
+    expect(
+      commands()
+        .slice(12)
+        .map((c) => c.replace(eventLog, "--event-log <events>")),
+    ).toEqual([
       "stack tag ls --json --stack ws1-alice",
       "stack ls --json",
       "stack history --json --page-size 1 --page 1 --stack ws1-alice",
@@ -128,13 +162,19 @@ describe("the Automation API adapter, against a stand-in pulumi", { timeout: 180
   });
 
   it("hands back the CLI's error text, so a transient Azure failure is recognised and the next attempt succeeds", async () => {
-    const { stacks } = await standIn({ failures: { "up:ws1-bob": ['error: Code="PrincipalNotFound" Message="Principal 0c1e is not in the directory"'] } });
+    const { stacks } = await standIn({
+      failures: { "up:ws1-bob": ['error: Code="PrincipalNotFound" Message="Principal 0c1e is not in the directory"'] },
+    });
     await stacks.prepare("ws1-bob", { ...settings, owner: "bob" });
     const diagnostics: OperationProgress[] = [];
     const failure = await stacks.up("ws1-bob", (p) => diagnostics.push(p)).catch((error: unknown) => error);
 
     expect(transientFailureOf(failure)?.name).toBe("role assignment before the identity has replicated");
-    expect(diagnostics).toContainEqual({ kind: "diagnostic", severity: "error", message: 'error: Code="PrincipalNotFound" Message="Principal 0c1e is not in the directory"' });
+    expect(diagnostics).toContainEqual({
+      kind: "diagnostic",
+      severity: "error",
+      message: 'error: Code="PrincipalNotFound" Message="Principal 0c1e is not in the directory"',
+    });
     expect((await stacks.up("ws1-bob", () => undefined))["apiBaseUrl"]?.value).toBe("https://ws1-bob.azurewebsites.net/api");
   });
 });

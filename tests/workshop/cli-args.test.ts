@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { parseWorkshopArgs, UsageError } from "../../workshop/cli-args.js";
 
 const defaults = { now: new Date("2026-11-29T08:30:00Z"), parallel: 4, lifetimeHours: 12 };
-const parse = (line: string) => parseWorkshopArgs(line.split(" ").filter((part) => part.length > 0), defaults);
+const parse = (line: string) =>
+  parseWorkshopArgs(
+    line.split(" ").filter((part) => part.length > 0),
+    defaults,
+  );
 
 describe("workshop command line", () => {
   it("reads up with named attendees, defaulting the workshop id to the date and the expiry to twelve hours on", () => {

@@ -2,7 +2,15 @@
 import type { Output, ProgressBoard } from "../../workshop/progress-board.js";
 import type { LeftoverGroup, ResourceGroupPort } from "../../workshop/resource-group-port.js";
 import { DEFAULT_SETTINGS, type WorkshopSettings } from "../../workshop/settings.js";
-import type { LastUpdate, ProgressListener, StackListing, StackOutputs, StackPort, StackSettings, WorkshopLabels } from "../../workshop/stack-port.js";
+import type {
+  LastUpdate,
+  ProgressListener,
+  StackListing,
+  StackOutputs,
+  StackPort,
+  StackSettings,
+  WorkshopLabels,
+} from "../../workshop/stack-port.js";
 
 export interface FakeStack {
   labels: WorkshopLabels | undefined;
@@ -31,7 +39,14 @@ export class FakeStacks implements StackPort {
   constructor(private readonly store: "tags" | "config" = "tags") {}
 
   seed(name: string, stack: Partial<FakeStack> = {}): void {
-    this.stacks.set(name, { labels: undefined, location: "westeurope", resources: 31, outputs: this.outputsFor(name), history: [], ...stack });
+    this.stacks.set(name, {
+      labels: undefined,
+      location: "westeurope",
+      resources: 31,
+      outputs: this.outputsFor(name),
+      history: [],
+      ...stack,
+    });
   }
 
   labelStore(): Promise<"tags" | "config"> {
@@ -129,7 +144,9 @@ export class RecordingBoard implements ProgressBoard {
   finished = false;
   update(name: string, state: { phase: string; resources?: number; detail?: string }): void {
     const list = this.seen.get(name) ?? [];
-    list.push(`${state.phase}${state.resources === undefined ? "" : ` ${state.resources}`}${state.detail === undefined ? "" : ` - ${state.detail}`}`);
+    list.push(
+      `${state.phase}${state.resources === undefined ? "" : ` ${state.resources}`}${state.detail === undefined ? "" : ` - ${state.detail}`}`,
+    );
     this.seen.set(name, list);
   }
   finish(): void {
@@ -137,9 +154,20 @@ export class RecordingBoard implements ProgressBoard {
   }
 }
 
-export const TEST_SETTINGS: WorkshopSettings = { ...DEFAULT_SETTINGS, confirmAbove: 5, costPerAttendeeUsd: 0.5, retry: { attempts: 3, firstDelayMs: 30_000, maxDelayMs: 120_000 } };
+export const TEST_SETTINGS: WorkshopSettings = {
+  ...DEFAULT_SETTINGS,
+  confirmAbove: 5,
+  costPerAttendeeUsd: 0.5,
+  retry: { attempts: 3, firstDelayMs: 30_000, maxDelayMs: 120_000 },
+};
 
 export function recordingSleep(): { sleep: (ms: number) => Promise<void>; slept: number[] } {
   const slept: number[] = [];
-  return { slept, sleep: (ms) => { slept.push(ms); return Promise.resolve(); } };
+  return {
+    slept,
+    sleep: (ms) => {
+      slept.push(ms);
+      return Promise.resolve();
+    },
+  };
 }

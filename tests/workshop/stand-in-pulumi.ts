@@ -18,7 +18,16 @@ interface StandInStack {
   tags: Record<string, string>;
   outputs: Record<string, { value: unknown; secret: boolean }>;
   resources: number;
-  history: { kind: string; result: string; startTime: string; endTime: string; version: number; message: string; environment: Record<string, string>; config: Record<string, unknown> }[];
+  history: {
+    kind: string;
+    result: string;
+    startTime: string;
+    endTime: string;
+    version: number;
+    message: string;
+    environment: Record<string, string>;
+    config: Record<string, unknown>;
+  }[];
 }
 
 interface StandInState {
@@ -176,7 +185,11 @@ async function main(): Promise<void> {
   }
   if (command.startsWith("stack output") && has("--json")) {
     const showSecrets = has("--show-secrets");
-    print(withState((s) => Object.fromEntries(Object.entries(stackOf(s).outputs).map(([k, o]) => [k, o.secret && !showSecrets ? "[secret]" : o.value]))));
+    print(
+      withState((s) =>
+        Object.fromEntries(Object.entries(stackOf(s).outputs).map(([k, o]) => [k, o.secret && !showSecrets ? "[secret]" : o.value])),
+      ),
+    );
     return;
   }
   if (command.startsWith("stack history") && has("--json")) {
@@ -188,7 +201,10 @@ async function main(): Promise<void> {
     const name = args.find((arg, i) => i >= 2 && !arg.startsWith("--")) ?? fail("error: missing stack name");
     withState((s) => {
       const st = stackOf(s, name);
-      if (st.resources > 0 && !has("--force")) fail(`error: '${name}' still has resources; removal rejected. Possible actions:\n- Make sure that '${name}' is the stack that you want to destroy`);
+      if (st.resources > 0 && !has("--force"))
+        fail(
+          `error: '${name}' still has resources; removal rejected. Possible actions:\n- Make sure that '${name}' is the stack that you want to destroy`,
+        );
       // The stack and its settings file go together, as `pulumi stack rm` does.
       Reflect.deleteProperty(s.stacks, name);
       if (s.current === name) s.current = undefined;
@@ -209,7 +225,8 @@ async function operation(kind: "up" | "destroy"): Promise<void> {
   const project = projectName();
   const config = withState((s) => stackOf(s).config);
   // What the real program would refuse: infra/config.ts requires a location.
-  const failure = scripted ?? (kind === "up" && config[`${project}:location`] === undefined ? `error: ${project}:location is required` : undefined);
+  const failure =
+    scripted ?? (kind === "up" && config[`${project}:location`] === undefined ? `error: ${project}:location is required` : undefined);
   const types = ["azure-native:resources:ResourceGroup", "azure-native:cosmosdb:DatabaseAccount", "azure-native:web:WebApp"];
   const events: unknown[] = [];
   let sequence = 0;
@@ -229,7 +246,16 @@ async function operation(kind: "up" | "destroy"): Promise<void> {
   withState((s) => {
     const st = stackOf(s, name);
     const endTime = new Date().toISOString();
-    st.history.unshift({ kind: kind === "up" ? "update" : "destroy", result: failure === undefined ? "succeeded" : "failed", startTime, endTime, version: st.history.length + 1, message: "", environment: {}, config: {} });
+    st.history.unshift({
+      kind: kind === "up" ? "update" : "destroy",
+      result: failure === undefined ? "succeeded" : "failed",
+      startTime,
+      endTime,
+      version: st.history.length + 1,
+      message: "",
+      environment: {},
+      config: {},
+    });
     if (failure !== undefined) return;
     if (kind === "up") {
       const host = `${name}.azurewebsites.net`;
@@ -245,7 +271,9 @@ async function operation(kind: "up" | "destroy"): Promise<void> {
     }
   });
   if (failure !== undefined) fail(`Updating (${name}):\n\n${failure}\n`);
-  print(`${kind === "up" ? "Updating" : "Destroying"} (${name}):\n\nResources:\n    ${types.length} ${kind === "up" ? "created" : "deleted"}`);
+  print(
+    `${kind === "up" ? "Updating" : "Destroying"} (${name}):\n\nResources:\n    ${types.length} ${kind === "up" ? "created" : "deleted"}`,
+  );
 }
 
 interface GrpcModule {

@@ -33,7 +33,9 @@ describe("workshop down", () => {
       ]),
     );
     expect(log.text).toContain("Verified empty with Azure Resource Manager: 2 of 2");
-    expect(log.text).toContain("ok    ws1-alice: stack removed; resource group es-ws1-alice-rg1234 and no group tagged environment=ws1-alice left");
+    expect(log.text).toContain(
+      "ok    ws1-alice: stack removed; resource group es-ws1-alice-rg1234 and no group tagged environment=ws1-alice left",
+    );
     expect(log.text).not.toContain("NOT verified empty");
   });
 
@@ -48,7 +50,9 @@ describe("workshop down", () => {
     expect(stacks.stacks.has("ws1-bob")).toBe(true);
     expect(stacks.stacks.has("ws1-alice")).toBe(false);
     expect(log.text).toContain("Verified empty with Azure Resource Manager: 1 of 2");
-    expect(log.text).toContain("LEFT  ws1-bob: stack kept, so that the next down or sweep finds it; resource group es-ws1-bob-rg1234 still exists (Deleting, 3 resource(s))");
+    expect(log.text).toContain(
+      "LEFT  ws1-bob: stack kept, so that the next down or sweep finds it; resource group es-ws1-bob-rg1234 still exists (Deleting, 3 resource(s))",
+    );
     expect(board.seen.get("ws1-bob")?.at(-1)).toBe("NOT verified empty");
     // Azure has caught up: the same command finishes the job.
     resourceGroups.left.clear();
@@ -59,7 +63,9 @@ describe("workshop down", () => {
   it("retries a destroy that hit a conflict with another operation, then verifies", async () => {
     const { deps, stacks, slept, log } = setUp();
     stacks.seed("ws1-alice", labels("ws1", "alice"));
-    stacks.failures.set("destroy:ws1-alice", ['error: Status=409 Code="AnotherOperationInProgress" Message="Another operation on this or dependent resource is in progress."']);
+    stacks.failures.set("destroy:ws1-alice", [
+      'error: Status=409 Code="AnotherOperationInProgress" Message="Another operation on this or dependent resource is in progress."',
+    ]);
     const result = await workshopDown("ws1", 4, deps);
 
     expect(result.exitCode).toBe(0);

@@ -5,8 +5,16 @@ import { FakeStacks, RecordingOutput } from "./fakes.js";
 describe("workshop status", () => {
   it("shows per stack its last update, resource count and expiry, marking the expired ones", async () => {
     const stacks = new FakeStacks();
-    stacks.seed("ws1-alice", { labels: { workshop: "ws1", owner: "alice", expires: "2026-11-29T18:00:00Z" }, resources: 31, history: [{ kind: "update", result: "succeeded", endTime: "2026-11-29T09:12:00.000Z" }] });
-    stacks.seed("ws1-bob", { labels: { workshop: "ws1", owner: "bob", expires: "2026-11-29T10:00:00Z" }, resources: 4, history: [{ kind: "update", result: "failed", endTime: "2026-11-29T09:15:00.000Z" }] });
+    stacks.seed("ws1-alice", {
+      labels: { workshop: "ws1", owner: "alice", expires: "2026-11-29T18:00:00Z" },
+      resources: 31,
+      history: [{ kind: "update", result: "succeeded", endTime: "2026-11-29T09:12:00.000Z" }],
+    });
+    stacks.seed("ws1-bob", {
+      labels: { workshop: "ws1", owner: "bob", expires: "2026-11-29T10:00:00Z" },
+      resources: 4,
+      history: [{ kind: "update", result: "failed", endTime: "2026-11-29T09:15:00.000Z" }],
+    });
     stacks.seed("ws1-carol", { labels: { workshop: "ws1", owner: "carol", expires: "2026-11-29T18:00:00Z" }, resources: 0 });
     stacks.seed("ws2-dave", { labels: { workshop: "ws2", owner: "dave", expires: "2026-11-29T18:00:00Z" } });
     const log = new RecordingOutput();

@@ -3,7 +3,15 @@ import { workshopUp, type UpRequest, type WorkshopDeps } from "../../workshop/wo
 import { FakeStacks, RecordingBoard, RecordingOutput, recordingSleep, TEST_SETTINGS } from "./fakes.js";
 
 const expires = new Date("2026-11-30T08:00:00Z");
-const request = (attendees: string[], extra: Partial<UpRequest> = {}): UpRequest => ({ workshop: "ws1", attendees, location: "westeurope", expires, parallel: 4, yes: false, ...extra });
+const request = (attendees: string[], extra: Partial<UpRequest> = {}): UpRequest => ({
+  workshop: "ws1",
+  attendees,
+  location: "westeurope",
+  expires,
+  parallel: 4,
+  yes: false,
+  ...extra,
+});
 
 function setUp(stacks = new FakeStacks()) {
   const log = new RecordingOutput();
@@ -32,7 +40,10 @@ describe("workshop up", () => {
     const result = await workshopUp(request(["alice", "bob"]), deps);
 
     expect(result.exitCode).toBe(0);
-    expect(stacks.stacks.get("ws1-alice")).toMatchObject({ location: "westeurope", labels: { workshop: "ws1", owner: "alice", expires: "2026-11-30T08:00:00.000Z" } });
+    expect(stacks.stacks.get("ws1-alice")).toMatchObject({
+      location: "westeurope",
+      labels: { workshop: "ws1", owner: "alice", expires: "2026-11-30T08:00:00.000Z" },
+    });
     expect(stacks.stacks.get("ws1-bob")?.labels?.owner).toBe("bob");
     expect([...files.keys()]).toEqual(["/project/workshops/ws1/attendees.md", "/project/workshops/ws1/attendees.csv"]);
     const csv = files.get("/project/workshops/ws1/attendees.csv") ?? "";
@@ -66,7 +77,7 @@ describe("workshop up", () => {
 
   it("retries a transient Azure failure (role assignment before the identity replicated) and shows it on the attendee's line", async () => {
     const { deps, stacks, board, slept } = setUp();
-    stacks.failures.set("up:ws1-alice", ["error: Code=\"PrincipalNotFound\" Message=\"Principal 1234 does not exist in the directory\""]);
+    stacks.failures.set("up:ws1-alice", ['error: Code="PrincipalNotFound" Message="Principal 1234 does not exist in the directory"']);
     const result = await workshopUp(request(["alice", "bob"]), deps);
 
     expect(result.exitCode).toBe(0);
@@ -78,13 +89,19 @@ describe("workshop up", () => {
 
   it("gives up after the policy's attempts on a failure that stays (429 three times), backing off 30 s then 60 s", async () => {
     const { deps, stacks, slept, files } = setUp();
-    stacks.failures.set("up:ws1-bob", ["error: Status=429 TooManyRequests", "error: Status=429 TooManyRequests", "error: Status=429 TooManyRequests"]);
+    stacks.failures.set("up:ws1-bob", [
+      "error: Status=429 TooManyRequests",
+      "error: Status=429 TooManyRequests",
+      "error: Status=429 TooManyRequests",
+    ]);
     const result = await workshopUp(request(["alice", "bob"]), deps);
 
     expect(result.exitCode).toBe(1);
     expect(slept).toEqual([30_000, 60_000]);
     expect(result.rows.find((row) => row.attendee === "bob")?.error).toBe("3 attempt(s): error: Status=429 TooManyRequests");
-    expect(files.get("/project/workshops/ws1/attendees.csv")).toContain("bob,ws1-bob,failed,,,,3 attempt(s): error: Status=429 TooManyRequests");
+    expect(files.get("/project/workshops/ws1/attendees.csv")).toContain(
+      "bob,ws1-bob,failed,,,,3 attempt(s): error: Status=429 TooManyRequests",
+    );
   });
 
   it("does not retry a failure that is not transient, and the other attendees still come up", async () => {
@@ -95,7 +112,11 @@ describe("workshop up", () => {
     expect(result.exitCode).toBe(1);
     expect(slept).toEqual([]);
     expect(stacks.calls.filter((call) => call === "up:ws1-bob")).toHaveLength(1);
-    expect(result.rows.map((row) => [row.attendee, row.links === undefined ? "failed" : "up"])).toEqual([["alice", "up"], ["bob", "failed"], ["carol", "up"]]);
+    expect(result.rows.map((row) => [row.attendee, row.links === undefined ? "failed" : "up"])).toEqual([
+      ["alice", "up"],
+      ["bob", "failed"],
+      ["carol", "up"],
+    ]);
     expect(log.text).toContain("2 of 3 stack(s) up.");
     expect(log.text).toContain("Failed: bob (1 attempt(s): error: InvalidTemplateDeployment: the SKU is not available in this region)");
   });

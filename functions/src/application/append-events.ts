@@ -54,7 +54,10 @@ const genericDataSchema = z
 
 /** Body of POST /api/streams/{streamId}/events; each event's data is checked by its stream and type afterwards. */
 export const appendRequestSchema = z.strictObject({
-  expectedVersion: z._default(z.union([z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)), z.enum(["any", "no_stream", "stream_exists"])]), "any"),
+  expectedVersion: z._default(
+    z.union([z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)), z.enum(["any", "no_stream", "stream_exists"])]),
+    "any",
+  ),
   events: z.array(
     z.strictObject({
       eventId: z.optional(eventIdSchema),
@@ -76,15 +79,30 @@ export function requireStreamId(streamId: string): string {
 /** An event for a stream that is not an order stream: a type of the documented pattern, any JSON object as data. */
 function genericEvent(event: RequestedEvent, index: number, newId: () => string): NewEvent {
   if (!EVENT_TYPE_PATTERN.test(event.type)) {
-    throw new Problem("validation-failed", `events[${index}].type must start with a letter, followed by at most 99 letters, digits, '_', '.', ':' or '-'`);
+    throw new Problem(
+      "validation-failed",
+      `events[${index}].type must start with a letter, followed by at most 99 letters, digits, '_', '.', ':' or '-'`,
+    );
   }
   const data = genericDataSchema.safeParse(event.data);
   if (!data.success) throw new Problem("validation-failed", `events[${index}].data: ${formatIssues(data.error)}`);
-  return { eventId: (event.eventId ?? newId()).toLowerCase(), type: event.type, schemaVersion: event.schemaVersion ?? 1, data: data.data, metadata: event.metadata ?? {} };
+  return {
+    eventId: (event.eventId ?? newId()).toLowerCase(),
+    type: event.type,
+    schemaVersion: event.schemaVersion ?? 1,
+    data: data.data,
+    metadata: event.metadata ?? {},
+  };
 }
 
 /** An event for an order stream: a known type at its current schema version, naming the stream's own order. */
-function orderEvent(event: RequestedEvent, index: number, streamId: string, orderNumber: string, newId: () => string): NewEvent & OrderEvent {
+function orderEvent(
+  event: RequestedEvent,
+  index: number,
+  streamId: string,
+  orderNumber: string,
+  newId: () => string,
+): NewEvent & OrderEvent {
   if (!isOrderEventType(event.type)) throw new Problem("unknown-event-type", `events[${index}]: unknown event type '${event.type}'`);
   const current = ORDER_EVENT_SCHEMA_VERSIONS[event.type];
   if (event.schemaVersion !== undefined && event.schemaVersion !== current) {
@@ -104,7 +122,13 @@ function orderEvent(event: RequestedEvent, index: number, streamId: string, orde
  * on, so no raw append can put an order where the decider forbids. A retry of an append already
  * stored is recognised first, a wrong expected version is a 409 next, a lifecycle violation 422.
  */
-async function appendToOrder(store: EventStore, orderNumber: string, streamId: string, events: readonly (NewEvent & OrderEvent)[], expected: ExpectedVersion): Promise<AppendResult> {
+async function appendToOrder(
+  store: EventStore,
+  orderNumber: string,
+  streamId: string,
+  events: readonly (NewEvent & OrderEvent)[],
+  expected: ExpectedVersion,
+): Promise<AppendResult> {
   const eventIds = events.map((e) => e.eventId);
   for (let attempt = 0; ; attempt++) {
     const { state, version, eventVersions } = await loadOrder(store, orderNumber);
@@ -135,7 +159,8 @@ async function appendToOrder(store: EventStore, orderNumber: string, streamId: s
 export async function appendEvents(store: EventStore, streamId: string, body: unknown, newId: () => string): Promise<AppendResult> {
   requireStreamId(streamId);
   // Count before validating each event, so an oversized array is refused cheaply.
-  const count = typeof body === "object" && body !== null && "events" in body && Array.isArray(body.events) ? body.events.length : undefined;
+  const count =
+    typeof body === "object" && body !== null && "events" in body && Array.isArray(body.events) ? body.events.length : undefined;
   if (count !== undefined && (count < 1 || count > MAX_EVENTS_PER_APPEND)) {
     throw new Problem("too-many-events", `an append takes 1 to ${MAX_EVENTS_PER_APPEND} events, got ${count}`);
   }

@@ -24,10 +24,14 @@ export interface LoadedOrder {
 function currentOrderEvent(event: RecordedEvent): OrderEvent {
   const read = readOrderEvent(event);
   if (read.ok) return read.event;
-  throw new Problem("unreadable-event", `event ${String(event.version)} of stream ${event.streamId} (${event.eventId}) cannot be read: ${read.reason}`, {
-    streamId: event.streamId,
-    version: event.version,
-  });
+  throw new Problem(
+    "unreadable-event",
+    `event ${String(event.version)} of stream ${event.streamId} (${event.eventId}) cannot be read: ${read.reason}`,
+    {
+      streamId: event.streamId,
+      version: event.version,
+    },
+  );
 }
 
 /** Reads the whole order stream and folds it. */

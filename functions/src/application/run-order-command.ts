@@ -34,7 +34,9 @@ export async function handleOrderCommand(
   for (let attempt = 0; ; attempt++) {
     const { state, version } = await loadOrder(store, command.orderNumber);
     if (options.ifMatch !== undefined && state.exists && options.ifMatch !== version) {
-      throw new Problem("precondition-failed", `order ${command.orderNumber} is at version ${version}, If-Match named ${options.ifMatch}`, { currentVersion: version });
+      throw new Problem("precondition-failed", `order ${command.orderNumber} is at version ${version}, If-Match named ${options.ifMatch}`, {
+        currentVersion: version,
+      });
     }
     const decision = decide(command, state);
     if (!decision.ok) throw new Problem(decision.rejection.kind, decision.rejection.detail);
@@ -42,7 +44,13 @@ export async function handleOrderCommand(
       if (!state.exists) throw new Problem("order-not-found", `order ${command.orderNumber} does not exist`);
       return { order: state, version, changed: false };
     }
-    const events = decision.events.map((e) => ({ eventId: options.newId(), type: e.type, schemaVersion: ORDER_EVENT_SCHEMA_VERSIONS[e.type], data: e.data, metadata: {} }));
+    const events = decision.events.map((e) => ({
+      eventId: options.newId(),
+      type: e.type,
+      schemaVersion: ORDER_EVENT_SCHEMA_VERSIONS[e.type],
+      data: e.data,
+      metadata: {},
+    }));
     try {
       const result = await store.append(streamId, events, version);
       const next = fold(decision.events, state);
@@ -51,7 +59,9 @@ export async function handleOrderCommand(
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
       if (options.ifMatch !== undefined) {
-        throw new Problem("precondition-failed", `order ${command.orderNumber} changed while the command ran`, { currentVersion: error.currentVersion });
+        throw new Problem("precondition-failed", `order ${command.orderNumber} changed while the command ran`, {
+          currentVersion: error.currentVersion,
+        });
       }
       if (attempt >= MAX_CONFLICT_RETRIES) throw error;
     }

@@ -35,7 +35,12 @@ export class AppInsightsMetrics implements MetricSink {
   constructor(
     private readonly target: { readonly instrumentationKey: string; readonly trackUrl: string },
     private readonly credential: TokenCredential,
-    private readonly options: { readonly fetch?: typeof fetch; readonly now?: () => number; readonly timeoutMs?: number; readonly onError?: (message: string) => void } = {},
+    private readonly options: {
+      readonly fetch?: typeof fetch;
+      readonly now?: () => number;
+      readonly timeoutMs?: number;
+      readonly onError?: (message: string) => void;
+    } = {},
   ) {}
 
   async track(name: string, value: number, properties: Record<string, string> = {}): Promise<boolean> {
@@ -60,7 +65,9 @@ export class AppInsightsMetrics implements MetricSink {
       throw new Error(`ingestion answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     } catch (error) {
       this.pausedUntil = now + AppInsightsMetrics.BACKOFF_MS;
-      this.options.onError?.(`metric ${name} not sent (${error instanceof Error ? error.message : String(error)}); next try in ${AppInsightsMetrics.BACKOFF_MS / 1000} s`);
+      this.options.onError?.(
+        `metric ${name} not sent (${error instanceof Error ? error.message : String(error)}); next try in ${AppInsightsMetrics.BACKOFF_MS / 1000} s`,
+      );
       return false;
     }
   }

@@ -35,23 +35,50 @@ const isGenerationList = (raw: string): boolean => {
   return /^\s*\d+\s*(,\s*\d+\s*)*$/.test(raw) && list.every((g, i) => g >= 1 && (i === 0 || g > (list[i - 1] ?? 0)));
 };
 
-const ENDPOINT_MISSING = "COSMOS__accountEndpoint is not set: it must be the Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/";
+const ENDPOINT_MISSING =
+  "COSMOS__accountEndpoint is not set: it must be the Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/";
 const got = (issue: { input?: unknown }) => `got '${String(issue.input)}'`;
 
 const settings = z.object({
   COSMOS__accountEndpoint: z
     .string({ error: ENDPOINT_MISSING })
-    .check(z.minLength(1, ENDPOINT_MISSING), z.regex(/^https?:\/\/[^\s/]+/, { error: (issue) => `COSMOS__accountEndpoint must be an http(s) URL, ${got(issue)}` })),
+    .check(
+      z.minLength(1, ENDPOINT_MISSING),
+      z.regex(/^https?:\/\/[^\s/]+/, { error: (issue) => `COSMOS__accountEndpoint must be an http(s) URL, ${got(issue)}` }),
+    ),
   COSMOS__clientId: z.optional(z.string()),
   COSMOS_DATABASE: z._default(z.string().check(z.minLength(1, "COSMOS_DATABASE must not be empty")), "eventstore"),
-  COSMOS_REQUEST_TIMEOUT_MS: z._default(z.string().check(z.regex(/^\d{3,6}$/, { error: (issue) => `COSMOS_REQUEST_TIMEOUT_MS must be milliseconds (100-999999), ${got(issue)}` })), "5000"),
+  COSMOS_REQUEST_TIMEOUT_MS: z._default(
+    z
+      .string()
+      .check(z.regex(/^\d{3,6}$/, { error: (issue) => `COSMOS_REQUEST_TIMEOUT_MS must be milliseconds (100-999999), ${got(issue)}` })),
+    "5000",
+  ),
   VIEWS_GENERATIONS: z._default(
-    z.string().check(z.refine(isGenerationList, { error: (issue) => `VIEWS_GENERATIONS must list generations (whole numbers from 1) in ascending order, e.g. "1,2"; ${got(issue)}` })),
+    z
+      .string()
+      .check(
+        z.refine(isGenerationList, {
+          error: (issue) => `VIEWS_GENERATIONS must list generations (whole numbers from 1) in ascending order, e.g. "1,2"; ${got(issue)}`,
+        }),
+      ),
     "1",
   ),
   // Keys and connection strings are refused by name, each with its own message.
   ...Object.fromEntries(
-    FORBIDDEN.map((key) => [key, z.optional(z.string().check(z.refine(unset, `${key} is set: keys and connection strings are not accepted; use the managed identity (COSMOS__credential=managedidentity, COSMOS__clientId)`)))]),
+    FORBIDDEN.map((key) => [
+      key,
+      z.optional(
+        z
+          .string()
+          .check(
+            z.refine(
+              unset,
+              `${key} is set: keys and connection strings are not accepted; use the managed identity (COSMOS__credential=managedidentity, COSMOS__clientId)`,
+            ),
+          ),
+      ),
+    ]),
   ),
 });
 

@@ -20,14 +20,21 @@ export interface AzureDependencies {
 
 /** The Azure runtime's adapters, built once per process from the app settings. */
 export function createAzureDependencies(config: AzureConfig): AzureDependencies {
-  const client = createCosmosClient(config.cosmosEndpoint, { credential: new ManagedIdentityCredential({ clientId: config.cosmosClientId }) }, config.requestTimeoutMs);
+  const client = createCosmosClient(
+    config.cosmosEndpoint,
+    { credential: new ManagedIdentityCredential({ clientId: config.cosmosClientId }) },
+    config.requestTimeoutMs,
+  );
   const database = client.database(config.databaseName);
   const eventsContainer = database.container(CONTAINERS.events.id);
   const events = new CosmosEventStore({ container: eventsContainer });
   // Dead letters are facts about events, not views: one container serves every generation.
   const deadLetters = new CosmosDeadLetters(database.container(CONTAINERS.deadLetters.id));
   const now = () => new Date();
-  const live = config.viewsGenerations.map((generation) => ({ generation, views: new CosmosViewStore(database.container(viewsContainerId(generation))) }));
+  const live = config.viewsGenerations.map((generation) => ({
+    generation,
+    views: new CosmosViewStore(database.container(viewsContainerId(generation))),
+  }));
   const generations = new AzureViewGenerations(live, {
     now,
     warn: (message, error) => {
@@ -41,7 +48,15 @@ export function createAzureDependencies(config: AzureConfig): AzureDependencies 
     return { position: serving.lastEventRecordedAt, lagEvents: null, lagMs: serving.lagMs, servingGeneration, generations: progress };
   };
   return {
-    app: { events, views: generations.views, deadLetters, recentEvents: cosmosRecentEvents(eventsContainer, now), projectionHealth, now, newId: randomUUID },
+    app: {
+      events,
+      views: generations.views,
+      deadLetters,
+      recentEvents: cosmosRecentEvents(eventsContainer, now),
+      projectionHealth,
+      now,
+      newId: randomUUID,
+    },
     projectors: new Map(live.map(({ generation, views }) => [generation, { views, deadLetters, events, now }])),
   };
 }

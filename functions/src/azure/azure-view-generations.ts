@@ -110,7 +110,10 @@ export class AzureViewGenerations {
   private async lookOnce(): Promise<void> {
     const observed = await Promise.all(
       this.live.map(async ({ generation, views }): Promise<Observed> => {
-        const [status, mark] = await Promise.all([readRow<ProjectorStatus>(views, PROJECTOR_STATUS_KEY, HEADER_ID), readRow<ServingMark>(views, SERVING_MARK_KEY, HEADER_ID)]);
+        const [status, mark] = await Promise.all([
+          readRow<ProjectorStatus>(views, PROJECTOR_STATUS_KEY, HEADER_ID),
+          readRow<ServingMark>(views, SERVING_MARK_KEY, HEADER_ID),
+        ]);
         return { generation, status: status?.value, marked: mark !== undefined };
       }),
     );
@@ -129,7 +132,9 @@ export class AzureViewGenerations {
     if (generation === this.live[0]?.generation) return; // the oldest serves without a mark
     try {
       const mark: ServingMark = { since: this.options.now().toISOString() };
-      await this.storeOf(generation).commit(SERVING_MARK_KEY, [{ type: "put", row: { id: HEADER_ID, kind: "status", value: mark }, etag: undefined }]);
+      await this.storeOf(generation).commit(SERVING_MARK_KEY, [
+        { type: "put", row: { id: HEADER_ID, kind: "status", value: mark }, etag: undefined },
+      ]);
     } catch (error) {
       // Another instance marked it first: the same decision.
       if (!(error instanceof ViewWriteConflictError)) throw error;

@@ -67,7 +67,9 @@ export class ManagedIdentityCredential implements TokenCredential {
     const endpoint = this.env.IDENTITY_ENDPOINT;
     const secret = this.env.IDENTITY_HEADER;
     if (endpoint === undefined || secret === undefined) {
-      throw new Error("no managed identity here: IDENTITY_ENDPOINT and IDENTITY_HEADER are not set (is an identity assigned to the Function App?)");
+      throw new Error(
+        "no managed identity here: IDENTITY_ENDPOINT and IDENTITY_HEADER are not set (is an identity assigned to the Function App?)",
+      );
     }
     const url = new URL(endpoint);
     url.searchParams.set("api-version", "2019-08-01");
@@ -75,7 +77,8 @@ export class ManagedIdentityCredential implements TokenCredential {
     if (this.options.clientId !== undefined) url.searchParams.set("client_id", this.options.clientId);
     const response = await this.requestWithRetry(url, secret);
     const body = (await response.json()) as { access_token?: string; expires_on?: string | number };
-    if (typeof body.access_token !== "string" || body.expires_on === undefined) throw new Error("managed identity endpoint answered without access_token or expires_on");
+    if (typeof body.access_token !== "string" || body.expires_on === undefined)
+      throw new Error("managed identity endpoint answered without access_token or expires_on");
     const token = { token: body.access_token, expiresOnTimestamp: Number(body.expires_on) * 1000 };
     this.cache.set(resource, token);
     return token;
@@ -103,7 +106,10 @@ export class ManagedIdentityCredential implements TokenCredential {
       const serverDelay = response === undefined ? undefined : retryAfterMs(response);
       const delay = serverDelay ?? policy.baseDelayMs * 2 ** (attempt - 1);
       if (attempt >= policy.maxAttempts || waited + delay > policy.maxTotalWaitMs) {
-        throw new StoreUnavailableError(`managed identity endpoint unavailable after ${attempt} attempts over ${waited} ms: ${failure}`, Math.max(delay, 1000));
+        throw new StoreUnavailableError(
+          `managed identity endpoint unavailable after ${attempt} attempts over ${waited} ms: ${failure}`,
+          Math.max(delay, 1000),
+        );
       }
       await sleep(delay);
       waited += delay;

@@ -22,7 +22,14 @@ export interface ProjectorStatus {
 
 function isEventDocument(value: unknown): value is EventDocument {
   const d = value as Partial<EventDocument> | null;
-  return typeof d?.streamId === "string" && typeof d.version === "number" && Number.isInteger(d.version) && d.version > 0 && typeof d.type === "string" && typeof d.recordedAt === "string";
+  return (
+    typeof d?.streamId === "string" &&
+    typeof d.version === "number" &&
+    Number.isInteger(d.version) &&
+    d.version > 0 &&
+    typeof d.type === "string" &&
+    typeof d.recordedAt === "string"
+  );
 }
 
 /**
@@ -32,7 +39,12 @@ function isEventDocument(value: unknown): value is EventDocument {
  * After each batch its lag goes to Application Insights as the metric ProjectionLagMs, which the
  * lag alert and the workbook read; by default through the app's own telemetry settings.
  */
-export function createProjectorHandler(ports: ProjectionPorts, metrics: MetricSink = metricsFromAppSettings(process.env, (message) => { console.warn(`projector: ${message}`); })) {
+export function createProjectorHandler(
+  ports: ProjectionPorts,
+  metrics: MetricSink = metricsFromAppSettings(process.env, (message) => {
+    console.warn(`projector: ${message}`);
+  }),
+) {
   return async (documents: unknown[], context: InvocationContext): Promise<void> => {
     const events: RecordedEvent[] = [];
     for (const document of documents) {
@@ -50,10 +62,16 @@ export function createProjectorHandler(ports: ProjectionPorts, metrics: MetricSi
     const lagMs = newest === undefined ? 0 : Math.max(0, now.getTime() - Date.parse(newest));
     const { applied, duplicates, deadLettered, ignored, writes } = outcome.value;
     // A stable, parseable line: the projection-lag alert and the workbook query it.
-    context.log(`ProjectionBatch lagMs=${lagMs} events=${events.length} applied=${applied} duplicates=${duplicates} deadLettered=${deadLettered} ignored=${ignored} writes=${writes} requestUnits=${requestUnits}`);
+    context.log(
+      `ProjectionBatch lagMs=${lagMs} events=${events.length} applied=${applied} duplicates=${duplicates} deadLettered=${deadLettered} ignored=${ignored} writes=${writes} requestUnits=${requestUnits}`,
+    );
     if (newest === undefined) return;
     await Promise.all([
-      recordStatus(ports.views, { lastBatchAt: now.toISOString(), lastEventRecordedAt: newest, lagMs, lastBatchSize: events.length }, context),
+      recordStatus(
+        ports.views,
+        { lastBatchAt: now.toISOString(), lastEventRecordedAt: newest, lagMs, lastBatchSize: events.length },
+        context,
+      ),
       metrics.track(PROJECTION_LAG_METRIC, lagMs, { events: String(events.length) }),
     ]);
   };

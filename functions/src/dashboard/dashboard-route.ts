@@ -19,7 +19,8 @@ export function dashboardRoute(): RouteDefinition {
     },
     doc: {
       summary: "The live dashboard: events, views, lag and a generator, in one page",
-      description: "An HTML page with its script and style inline. Open it as /api/dashboard#key=<function key>: the page sends the key from the fragment as x-functions-key.",
+      description:
+        "An HTML page with its script and style inline. Open it as /api/dashboard#key=<function key>: the page sends the key from the fragment as x-functions-key.",
       tag: "operations",
       responses: { 200: { description: "The page.", body: z.string(), mediaType: "text/html" } },
       problems: [],

@@ -8,7 +8,16 @@ export const CLIENT_ENTRY = fileURLToPath(new URL("./client/main.ts", import.met
 /** Bundles the browser script with esbuild: one self-contained, minified script for modern browsers. */
 export async function bundleClientScript(): Promise<string> {
   const { build } = await import("esbuild");
-  const result = await build({ entryPoints: [CLIENT_ENTRY], bundle: true, write: false, format: "iife", target: "es2022", minify: true, legalComments: "none", logLevel: "warning" });
+  const result = await build({
+    entryPoints: [CLIENT_ENTRY],
+    bundle: true,
+    write: false,
+    format: "iife",
+    target: "es2022",
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+  });
   const output = result.outputFiles[0];
   if (!output) throw new Error("esbuild produced no dashboard script");
   return output.text;

@@ -10,7 +10,9 @@ export const RECENT_EVENTS_MAX_LIMIT = 200;
 /** GET /api/feed query: `after` is the opaque cursor of the previous page, `limit` 1-200 (default 50). */
 export const recentEventsQuerySchema = z.strictObject({
   after: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,4096}$/, "after must be the `next` cursor of a previous page"))),
-  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]\d{0,1}|1\d\d|200)$/, `limit must be an integer from 1 to ${RECENT_EVENTS_MAX_LIMIT}`))),
+  limit: z.optional(
+    z.string().check(z.regex(/^(?:[1-9]\d{0,1}|1\d\d|200)$/, `limit must be an integer from 1 to ${RECENT_EVENTS_MAX_LIMIT}`)),
+  ),
 });
 
 /** GET /api/feed?after=<cursor>&limit=50: events across all streams, oldest first, and the cursor to poll with. */

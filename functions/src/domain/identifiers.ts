@@ -10,7 +10,9 @@ export const ORDER_NUMBER_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 export const ORDER_STREAM_PREFIX = "order-";
 
-export const orderNumberSchema = z.string().check(z.regex(ORDER_NUMBER_PATTERN, "orderNumber must be a uuid or 1-64 letters, digits and dashes"));
+export const orderNumberSchema = z
+  .string()
+  .check(z.regex(ORDER_NUMBER_PATTERN, "orderNumber must be a uuid or 1-64 letters, digits and dashes"));
 export const eventIdSchema = z.string().check(z.regex(UUID_PATTERN, "eventId must be a uuid"));
 /** Hub and customer ids are positive integers, as in the original demo. */
 export const positiveIdSchema = z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER));

@@ -20,7 +20,14 @@ export const emptyBodySchema = z.strictObject({});
 
 /** Commands carry everything the decider needs, the time included: the decider reads no clock. */
 export type OrderCommand =
-  | { type: "PlaceOrder"; orderNumber: string; hubId: number; customer: Customer; articles: readonly ArticleLine[]; plannedDeliveryTime?: string }
+  | {
+      type: "PlaceOrder";
+      orderNumber: string;
+      hubId: number;
+      customer: Customer;
+      articles: readonly ArticleLine[];
+      plannedDeliveryTime?: string;
+    }
   | { type: "AcceptOrder"; orderNumber: string }
   | { type: "UpdateArticles"; orderNumber: string; articles: readonly ArticleLine[] }
   | { type: "CancelOrder"; orderNumber: string; reason?: string }

@@ -4,9 +4,7 @@ import type { OrderState, OrderStatus } from "./order-state.js";
 
 /** Why the decider refused a command; the HTTP layer maps each to a status. */
 export type Rejection =
-  | { kind: "order-exists"; detail: string }
-  | { kind: "order-not-found"; detail: string }
-  | { kind: "lifecycle-violation"; detail: string };
+  { kind: "order-exists"; detail: string } | { kind: "order-not-found"; detail: string } | { kind: "lifecycle-violation"; detail: string };
 
 /** Events to append (possibly none: the command was already satisfied) or a rejection. */
 export type Decision = { ok: true; events: OrderEvent[] } | { ok: false; rejection: Rejection };
@@ -22,7 +20,12 @@ const forbidden = (detail: string): Decision => ({ ok: false, rejection: { kind:
  */
 const STEP: Record<Exclude<OrderStatus, "CANCELLED">, number> = { REQUESTED: 0, ACCEPTED: 1, PICKING: 2, DELIVERING: 3, DELIVERED: 4 };
 
-function advance(status: OrderStatus, target: Exclude<OrderStatus, "REQUESTED" | "CANCELLED">, event: OrderEvent, action: string): Decision {
+function advance(
+  status: OrderStatus,
+  target: Exclude<OrderStatus, "REQUESTED" | "CANCELLED">,
+  event: OrderEvent,
+  action: string,
+): Decision {
   if (status === target) return satisfied;
   if (status === "CANCELLED") return forbidden(`cannot ${action}: the order is CANCELLED`);
   if (status === "DELIVERED") return forbidden(`cannot ${action}: the order is DELIVERED`);
@@ -45,7 +48,13 @@ export function decide(command: OrderCommand, state: OrderState): Decision {
     return accept([
       {
         type: "OrderRequested",
-        data: { orderNumber, hubId, customer, articles: [...articles], ...(plannedDeliveryTime === undefined ? {} : { delivery: { plannedDeliveryTime } }) },
+        data: {
+          orderNumber,
+          hubId,
+          customer,
+          articles: [...articles],
+          ...(plannedDeliveryTime === undefined ? {} : { delivery: { plannedDeliveryTime } }),
+        },
       },
     ]);
   }
@@ -55,14 +64,28 @@ export function decide(command: OrderCommand, state: OrderState): Decision {
     case "AcceptOrder":
       return advance(status, "ACCEPTED", { type: "OrderAccepted", data: { orderNumber } }, "accept");
     case "StartPicking":
-      return advance(status, "PICKING", { type: "OrderPickingStarted", data: { orderNumber, pickingStartTime: command.pickingStartTime } }, "start picking");
+      return advance(
+        status,
+        "PICKING",
+        { type: "OrderPickingStarted", data: { orderNumber, pickingStartTime: command.pickingStartTime } },
+        "start picking",
+      );
     case "DispatchOrder": {
       const planned = command.plannedDeliveryTime;
-      const data = { orderNumber, pickingEndTime: command.pickingEndTime, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+      const data = {
+        orderNumber,
+        pickingEndTime: command.pickingEndTime,
+        ...(planned === undefined ? {} : { plannedDeliveryTime: planned }),
+      };
       return advance(status, "DELIVERING", { type: "OrderOutForDelivery", data }, "dispatch");
     }
     case "DeliverOrder":
-      return advance(status, "DELIVERED", { type: "OrderDelivered", data: { orderNumber, deliveredTime: command.deliveredTime } }, "deliver");
+      return advance(
+        status,
+        "DELIVERED",
+        { type: "OrderDelivered", data: { orderNumber, deliveredTime: command.deliveredTime } },
+        "deliver",
+      );
     case "UpdateArticles":
       if (status !== "REQUESTED" && status !== "ACCEPTED") return forbidden(`cannot update articles: the order is ${status}`);
       if (sameArticles(state, command.articles)) return satisfied;
@@ -76,7 +99,8 @@ export function decide(command: OrderCommand, state: OrderState): Decision {
   }
 }
 
-const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 
 /** The command whose decision an event records: what a raw append of the event stands for. */
 function commandOf(event: OrderEvent): OrderCommand {
@@ -84,7 +108,14 @@ function commandOf(event: OrderEvent): OrderCommand {
   switch (event.type) {
     case "OrderRequested": {
       const { hubId, customer, articles, delivery } = event.data;
-      return { type: "PlaceOrder", orderNumber, hubId, customer, articles, ...optional("plannedDeliveryTime", delivery?.plannedDeliveryTime) };
+      return {
+        type: "PlaceOrder",
+        orderNumber,
+        hubId,
+        customer,
+        articles,
+        ...optional("plannedDeliveryTime", delivery?.plannedDeliveryTime),
+      };
     }
     case "OrderAccepted":
       return { type: "AcceptOrder", orderNumber };
@@ -95,7 +126,12 @@ function commandOf(event: OrderEvent): OrderCommand {
     case "OrderPickingStarted":
       return { type: "StartPicking", orderNumber, pickingStartTime: event.data.pickingStartTime };
     case "OrderOutForDelivery":
-      return { type: "DispatchOrder", orderNumber, pickingEndTime: event.data.pickingEndTime, ...optional("plannedDeliveryTime", event.data.plannedDeliveryTime) };
+      return {
+        type: "DispatchOrder",
+        orderNumber,
+        pickingEndTime: event.data.pickingEndTime,
+        ...optional("plannedDeliveryTime", event.data.plannedDeliveryTime),
+      };
     case "OrderDelivered":
       return { type: "DeliverOrder", orderNumber, deliveredTime: event.data.deliveredTime };
   }
@@ -114,7 +150,10 @@ export function admitEvent(state: OrderState, event: OrderEvent): Admission {
   const decision = decide(commandOf(event), state);
   if (!decision.ok) return { ok: false, detail: `${event.type}: ${decision.rejection.detail}` };
   if (decision.events.length === 0) {
-    return { ok: false, detail: `${event.type} would change nothing: the order is ${state.exists ? state.status : "not placed"} and its command would append no event` };
+    return {
+      ok: false,
+      detail: `${event.type} would change nothing: the order is ${state.exists ? state.status : "not placed"} and its command would append no event`,
+    };
   }
   return { ok: true };
 }

@@ -32,7 +32,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /** v1 -> v2: every line without a currency was in euros. Total: data it cannot read is left to the schema to refuse. */
 const linesInEuros: Upcaster = (data) => {
   if (!isObject(data) || !Array.isArray(data.articles)) return data;
-  const articles = (data.articles as unknown[]).map((line) => (isObject(line) && !Object.hasOwn(line, "currency") ? { ...line, currency: DEFAULT_CURRENCY } : line));
+  const articles = (data.articles as unknown[]).map((line) =>
+    isObject(line) && !Object.hasOwn(line, "currency") ? { ...line, currency: DEFAULT_CURRENCY } : line,
+  );
   return { ...data, articles };
 };
 
@@ -51,7 +53,11 @@ export function upcastOrderEvent<E extends StoredEventShape>(event: E): E {
   if (!isOrderEventType(event.type)) return event;
   const steps = UPCASTERS[event.type] ?? {};
   let { schemaVersion, data } = event;
-  for (let step = steps[schemaVersion]; step !== undefined && schemaVersion < ORDER_EVENT_SCHEMA_VERSIONS[event.type]; step = steps[schemaVersion]) {
+  for (
+    let step = steps[schemaVersion];
+    step !== undefined && schemaVersion < ORDER_EVENT_SCHEMA_VERSIONS[event.type];
+    step = steps[schemaVersion]
+  ) {
     data = step(data);
     schemaVersion++;
   }
@@ -70,7 +76,10 @@ export function readOrderEvent(event: StoredEventShape): EventValidation {
   const current = upcastOrderEvent(event);
   const expected = ORDER_EVENT_SCHEMA_VERSIONS[type];
   if (current.schemaVersion !== expected) {
-    return { ok: false, reason: `${type} of schema version ${event.schemaVersion} cannot be read: the current version is ${expected} and no upcaster leads there from it` };
+    return {
+      ok: false,
+      reason: `${type} of schema version ${event.schemaVersion} cannot be read: the current version is ${expected} and no upcaster leads there from it`,
+    };
   }
   return parseOrderEvent(type, current.data, "stored");
 }

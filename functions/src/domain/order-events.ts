@@ -28,13 +28,14 @@ const newArticleLineSchema = z.strictObject({ ...lineFields, currency: z._defaul
 
 /** 1 to 100 lines, each article at most once so that quantities per article are unambiguous. */
 function linesOf<L extends typeof articleLineSchema | typeof newArticleLineSchema>(line: L) {
-  return z
-    .array(line)
-    .check(
-      z.minLength(1),
-      z.maxLength(100),
-      z.refine((lines) => new Set(lines.map((l) => (l as { article: string }).article)).size === lines.length, "each article may appear only once"),
-    );
+  return z.array(line).check(
+    z.minLength(1),
+    z.maxLength(100),
+    z.refine(
+      (lines) => new Set(lines.map((l) => (l as { article: string }).article)).size === lines.length,
+      "each article may appear only once",
+    ),
+  );
 }
 
 /** Article lines of a command body or a new event: currencies default to EUR. */
@@ -60,7 +61,11 @@ function eventSchemasWith<L extends typeof articleLineSchema | typeof newArticle
     OrderArticlesUpdated: z.strictObject({ orderNumber: orderNumberSchema, articles }),
     OrderCancelled: z.strictObject({ orderNumber: orderNumberSchema, reason: z.optional(text(500)) }),
     OrderPickingStarted: z.strictObject({ orderNumber: orderNumberSchema, pickingStartTime: isoTime }),
-    OrderOutForDelivery: z.strictObject({ orderNumber: orderNumberSchema, pickingEndTime: isoTime, plannedDeliveryTime: z.optional(isoTime) }),
+    OrderOutForDelivery: z.strictObject({
+      orderNumber: orderNumberSchema,
+      pickingEndTime: isoTime,
+      plannedDeliveryTime: z.optional(isoTime),
+    }),
     OrderDelivered: z.strictObject({ orderNumber: orderNumberSchema, deliveredTime: isoTime }),
   };
 }

@@ -49,7 +49,15 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     if (state.exists) return state;
     const { orderNumber, hubId, customer, articles, delivery } = event.data;
     const planned = delivery?.plannedDeliveryTime;
-    return { exists: true, orderNumber, status: statusAfter(event, "REQUESTED"), hubId, customer, articles, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+    return {
+      exists: true,
+      orderNumber,
+      status: statusAfter(event, "REQUESTED"),
+      hubId,
+      customer,
+      articles,
+      ...(planned === undefined ? {} : { plannedDeliveryTime: planned }),
+    };
   }
   if (!state.exists) return state;
   const status = statusAfter(event, state.status);
@@ -64,7 +72,12 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
       return { ...state, status, pickingStartTime: event.data.pickingStartTime };
     case "OrderOutForDelivery": {
       const planned = event.data.plannedDeliveryTime;
-      return { ...state, status, pickingEndTime: event.data.pickingEndTime, ...(planned === undefined ? {} : { plannedDeliveryTime: planned }) };
+      return {
+        ...state,
+        status,
+        pickingEndTime: event.data.pickingEndTime,
+        ...(planned === undefined ? {} : { plannedDeliveryTime: planned }),
+      };
     }
     case "OrderDelivered":
       return { ...state, status, deliveredTime: event.data.deliveredTime };

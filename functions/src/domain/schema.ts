@@ -30,13 +30,36 @@ import en from "zod/v4/locales/en.js";
 config(en());
 
 /** The schema builders this project uses, under the names zod's documentation gives them. */
-export const z = { _default, array, enum: enumOf, int, iso, maxLength, maximum, minLength, minimum, nonnegative, number, optional, positive, record, refine, regex, strictObject, string, union, unknown };
+export const z = {
+  _default,
+  array,
+  enum: enumOf,
+  int,
+  iso,
+  maxLength,
+  maximum,
+  minLength,
+  minimum,
+  nonnegative,
+  number,
+  optional,
+  positive,
+  record,
+  refine,
+  regex,
+  strictObject,
+  string,
+  union,
+  unknown,
+};
 
 export type Infer<S extends ZodMiniType> = ZodInfer<S>;
 export type Schema = ZodMiniType;
 
 /** A short, readable reason naming the failing fields (at most five). */
-export function formatIssues(error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] }): string {
+export function formatIssues(error: {
+  readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
+}): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)"}: ${issue.message}`)

@@ -10,7 +10,11 @@ export function json(status: number, value: unknown, headers: Record<string, str
 }
 
 export function problemResponse(problem: Problem): HttpResponseInit {
-  return { status: problem.status, headers: { "content-type": "application/problem+json; charset=utf-8", ...problem.headers }, body: JSON.stringify(problem) };
+  return {
+    status: problem.status,
+    headers: { "content-type": "application/problem+json; charset=utf-8", ...problem.headers },
+    body: JSON.stringify(problem),
+  };
 }
 
 /** ETag of a stream version: the version number, quoted. */

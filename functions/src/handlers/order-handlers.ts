@@ -24,7 +24,8 @@ import { withProblems } from "./with-problems.js";
 /** The path's orderNumber, refused with 400 unless it is a valid order number. */
 export function orderNumberOf(request: HttpRequest): string {
   const orderNumber = request.params.orderNumber ?? "";
-  if (!isValidOrderNumber(orderNumber)) throw new Problem("invalid-identifier", "orderNumber must be a uuid or 1-64 letters, digits and dashes");
+  if (!isValidOrderNumber(orderNumber))
+    throw new Problem("invalid-identifier", "orderNumber must be a uuid or 1-64 letters, digits and dashes");
   return orderNumber;
 }
 
@@ -65,7 +66,10 @@ export function placeOrderHandler(deps: AppDependencies): HttpHandler {
       ...(planned === undefined ? {} : { plannedDeliveryTime: planned }),
     };
     const outcome = await handleOrderCommand(deps.events, command, { newId: deps.newId });
-    return json(201, orderResponse(outcome.order, outcome.version), { location: `/api/orders/${orderNumber}`, etag: versionTag(outcome.version) });
+    return json(201, orderResponse(outcome.order, outcome.version), {
+      location: `/api/orders/${orderNumber}`,
+      etag: versionTag(outcome.version),
+    });
   });
 }
 
@@ -92,13 +96,18 @@ function commandHandler<S extends Schema>(deps: AppDependencies, schema: S, toCo
   });
 }
 
-const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 
 /** The lifecycle commands, by route suffix. Times default to the server's clock. */
 export function orderCommandHandlers(deps: AppDependencies) {
   return {
     accept: commandHandler(deps, emptyBodySchema, (orderNumber) => ({ type: "AcceptOrder", orderNumber })),
-    articles: commandHandler(deps, updateArticlesBodySchema, (orderNumber, body) => ({ type: "UpdateArticles", orderNumber, articles: body.articles })),
+    articles: commandHandler(deps, updateArticlesBodySchema, (orderNumber, body) => ({
+      type: "UpdateArticles",
+      orderNumber,
+      articles: body.articles,
+    })),
     startPicking: commandHandler(deps, startPickingBodySchema, (orderNumber, body, now) => ({
       type: "StartPicking",
       orderNumber,
@@ -110,7 +119,15 @@ export function orderCommandHandlers(deps: AppDependencies) {
       pickingEndTime: body.pickingEndTime ?? now,
       ...optional("plannedDeliveryTime", body.plannedDeliveryTime),
     })),
-    deliver: commandHandler(deps, deliverBodySchema, (orderNumber, body, now) => ({ type: "DeliverOrder", orderNumber, deliveredTime: body.deliveredTime ?? now })),
-    cancel: commandHandler(deps, cancelBodySchema, (orderNumber, body) => ({ type: "CancelOrder", orderNumber, ...optional("reason", body.reason) })),
+    deliver: commandHandler(deps, deliverBodySchema, (orderNumber, body, now) => ({
+      type: "DeliverOrder",
+      orderNumber,
+      deliveredTime: body.deliveredTime ?? now,
+    })),
+    cancel: commandHandler(deps, cancelBodySchema, (orderNumber, body) => ({
+      type: "CancelOrder",
+      orderNumber,
+      ...optional("reason", body.reason),
+    })),
   };
 }

@@ -32,12 +32,15 @@ const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;.*)?$/i;
  */
 export async function readJsonBody(request: HttpRequest): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new Problem("payload-too-large", `the body declares ${declared} bytes; the limit is ${MAX_BODY_BYTES}`);
+  if (declared > MAX_BODY_BYTES)
+    throw new Problem("payload-too-large", `the body declares ${declared} bytes; the limit is ${MAX_BODY_BYTES}`);
   const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > MAX_BODY_BYTES) throw new Problem("payload-too-large", `the body has ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES}`);
+  if (bytes.length > MAX_BODY_BYTES)
+    throw new Problem("payload-too-large", `the body has ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES}`);
   if (bytes.length === 0) return undefined;
   const contentType = request.headers.get("content-type") ?? "";
-  if (!JSON_MEDIA_TYPE.test(contentType)) throw new Problem("unsupported-media-type", `content-type '${contentType.slice(0, 100)}' is not application/json`);
+  if (!JSON_MEDIA_TYPE.test(contentType))
+    throw new Problem("unsupported-media-type", `content-type '${contentType.slice(0, 100)}' is not application/json`);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -64,7 +64,14 @@ function commandDoc(summary: string, body: OperationDoc["body"] & object, descri
  */
 export function createRoutes(deps: AppDependencies): RouteDefinition[] {
   const commands = orderCommandHandlers(deps);
-  const fn = (name: string, method: HttpMethod, route: string, handler: HttpHandler, doc: OperationDoc): RouteDefinition => ({ name, methods: [method], route, authLevel: "function", handler, doc });
+  const fn = (name: string, method: HttpMethod, route: string, handler: HttpHandler, doc: OperationDoc): RouteDefinition => ({
+    name,
+    methods: [method],
+    route,
+    authLevel: "function",
+    handler,
+    doc,
+  });
   const routes: RouteDefinition[] = [
     fn("appendEvents", "POST", "streams/{streamId}/events", appendEventsHandler(deps), {
       summary: "Append events to a stream",
@@ -75,9 +82,22 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
       body: { schema: appendRequestSchema, required: true },
       responses: {
         201: { description: "Appended.", body: responses.appendResultSchema, headers: ["etag"] },
-        200: { description: "A retry of an append already stored: the same result, nothing written.", body: responses.appendResultSchema, headers: ["etag"] },
+        200: {
+          description: "A retry of an append already stored: the same result, nothing written.",
+          body: responses.appendResultSchema,
+          headers: ["etag"],
+        },
       },
-      problems: ["invalid-stream-id", "too-many-events", "unknown-event-type", "duplicate-event-ids", "wrong-expected-version", "event-id-conflict", "lifecycle-violation", "unreadable-event"],
+      problems: [
+        "invalid-stream-id",
+        "too-many-events",
+        "unknown-event-type",
+        "duplicate-event-ids",
+        "wrong-expected-version",
+        "event-id-conflict",
+        "lifecycle-violation",
+        "unreadable-event",
+      ],
     }),
     fn("readStream", "GET", "streams/{streamId}/events", readStreamHandler(deps), {
       summary: "Read a stream's events",
@@ -87,7 +107,13 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
         fromVersion: { schema: boundedInt(1, Number.MAX_SAFE_INTEGER, 1), description: "First version to return." },
         maxCount: { schema: boundedInt(1, 1000, 100), description: "Most events to return." },
       },
-      responses: { 200: { description: "The events from fromVersion on, and the stream's version.", body: responses.streamSliceSchema, headers: ["etag"] } },
+      responses: {
+        200: {
+          description: "The events from fromVersion on, and the stream's version.",
+          body: responses.streamSliceSchema,
+          headers: ["etag"],
+        },
+      },
       problems: ["invalid-stream-id", "validation-failed", "stream-not-found"],
     }),
     fn("placeOrder", "POST", "orders", placeOrderHandler(deps), {
@@ -105,12 +131,56 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
       responses: orderState("The order's state; ETag is its stream's version."),
       problems: ["invalid-identifier", "order-not-found", "unreadable-event"],
     }),
-    fn("acceptOrder", "POST", "orders/{orderNumber}/accept", commands.accept, commandDoc("Accept an order", { schema: emptyBodySchema, required: false })),
-    fn("updateOrderArticles", "PUT", "orders/{orderNumber}/articles", commands.articles, commandDoc("Replace an order's articles (before picking)", { schema: updateArticlesBodySchema, required: true })),
-    fn("startPicking", "POST", "orders/{orderNumber}/start-picking", commands.startPicking, commandDoc("Start picking an accepted order", { schema: startPickingBodySchema, required: false }, "pickingStartTime defaults to the server's clock.")),
-    fn("dispatchOrder", "POST", "orders/{orderNumber}/dispatch", commands.dispatch, commandDoc("Send a picked order out for delivery", { schema: dispatchBodySchema, required: false }, "pickingEndTime defaults to the server's clock.")),
-    fn("deliverOrder", "POST", "orders/{orderNumber}/deliver", commands.deliver, commandDoc("Deliver an order", { schema: deliverBodySchema, required: false }, "deliveredTime defaults to the server's clock.")),
-    fn("cancelOrder", "POST", "orders/{orderNumber}/cancel", commands.cancel, commandDoc("Cancel an order (before picking)", { schema: cancelBodySchema, required: false })),
+    fn(
+      "acceptOrder",
+      "POST",
+      "orders/{orderNumber}/accept",
+      commands.accept,
+      commandDoc("Accept an order", { schema: emptyBodySchema, required: false }),
+    ),
+    fn(
+      "updateOrderArticles",
+      "PUT",
+      "orders/{orderNumber}/articles",
+      commands.articles,
+      commandDoc("Replace an order's articles (before picking)", { schema: updateArticlesBodySchema, required: true }),
+    ),
+    fn(
+      "startPicking",
+      "POST",
+      "orders/{orderNumber}/start-picking",
+      commands.startPicking,
+      commandDoc(
+        "Start picking an accepted order",
+        { schema: startPickingBodySchema, required: false },
+        "pickingStartTime defaults to the server's clock.",
+      ),
+    ),
+    fn(
+      "dispatchOrder",
+      "POST",
+      "orders/{orderNumber}/dispatch",
+      commands.dispatch,
+      commandDoc(
+        "Send a picked order out for delivery",
+        { schema: dispatchBodySchema, required: false },
+        "pickingEndTime defaults to the server's clock.",
+      ),
+    ),
+    fn(
+      "deliverOrder",
+      "POST",
+      "orders/{orderNumber}/deliver",
+      commands.deliver,
+      commandDoc("Deliver an order", { schema: deliverBodySchema, required: false }, "deliveredTime defaults to the server's clock."),
+    ),
+    fn(
+      "cancelOrder",
+      "POST",
+      "orders/{orderNumber}/cancel",
+      commands.cancel,
+      commandDoc("Cancel an order (before picking)", { schema: cancelBodySchema, required: false }),
+    ),
     fn("getCustomerView", "GET", "views/customers/{customerId}", customerViewHandler(deps), {
       summary: "A customer's orders, a page at a time",
       description:
@@ -133,7 +203,8 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
     }),
     fn("getHubDayView", "GET", "views/hubs/{hubId}/days/{day}", hubDayViewHandler(deps), {
       summary: "A hub's orders and articles on one day",
-      description: "day is the UTC date the store recorded each order's OrderRequested; articles sums the current lines of that day's orders that are not cancelled.",
+      description:
+        "day is the UTC date the store recorded each order's OrderRequested; articles sums the current lines of that day's orders that are not cancelled.",
       tag: "views",
       pathParams: { hubId: positiveIdSchema, day: z.iso.date() },
       responses: { 200: { description: "The hub-day view.", body: responses.hubDayViewSchema } },
@@ -154,7 +225,10 @@ export function createRoutes(deps: AppDependencies): RouteDefinition[] {
       tag: "store",
       query: {
         after: { schema: recentEventsQuerySchema.shape.after, description: "The `next` cursor of the previous page; opaque." },
-        limit: { schema: recentEventsQuerySchema.shape.limit, description: `Most events on the page, 1 to ${RECENT_EVENTS_MAX_LIMIT} (default 50).` },
+        limit: {
+          schema: recentEventsQuerySchema.shape.limit,
+          description: `Most events on the page, 1 to ${RECENT_EVENTS_MAX_LIMIT} (default 50).`,
+        },
       },
       responses: { 200: { description: "A page of the feed.", body: responses.feedPageSchema } },
       problems: ["validation-failed"],

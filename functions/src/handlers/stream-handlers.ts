@@ -41,7 +41,16 @@ export function readStreamHandler(deps: AppDependencies): HttpHandler {
     const slice = await deps.events.read(streamId, { fromVersion, maxCount });
     if (slice.version === 0) throw new Problem("stream-not-found", `stream ${streamId} has no events`);
     // Events are served in their current shape; schemaVersion says which one that is.
-    const events = slice.events.map(({ eventId, version, type, schemaVersion, data, metadata, recordedAt }) => ({ eventId, streamId, version, type, schemaVersion, data, metadata, recordedAt }));
+    const events = slice.events.map(({ eventId, version, type, schemaVersion, data, metadata, recordedAt }) => ({
+      eventId,
+      streamId,
+      version,
+      type,
+      schemaVersion,
+      data,
+      metadata,
+      recordedAt,
+    }));
     return json(200, { streamId, version: slice.version, events }, { etag: versionTag(slice.version) });
   });
 }

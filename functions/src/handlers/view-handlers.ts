@@ -51,7 +51,14 @@ export function customerViewHandler(deps: AppDependencies): HttpHandler {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const next = rows.length > limit && last ? encodeCursor(last.sort) : null;
-    return json(200, customerResponse(header.value, page.map((r) => r.value), next));
+    return json(
+      200,
+      customerResponse(
+        header.value,
+        page.map((r) => r.value),
+        next,
+      ),
+    );
   });
 }
 
@@ -76,7 +83,7 @@ export function hubDayViewHandler(deps: AppDependencies): HttpHandler {
     const header = await readRow<HubDayHeader>(deps.views, group, HEADER_ID);
     if (!header) throw new Problem("view-not-found", `no orders projected for hub ${hubId} on ${day}`);
     const articles: HubDayArticle[] = [];
-    for (let after = ""; ; ) {
+    for (let after = ""; ;) {
       const rows = await deps.views.page<HubDayArticle>(group, after, 1000);
       articles.push(...rows.map((r) => r.value));
       const last = rows.at(-1);

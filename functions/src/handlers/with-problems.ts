@@ -16,7 +16,9 @@ export function withProblems(handler: (request: HttpRequest, context: Invocation
     const { outcome, requestUnits, operations, detail } = await measureChargesSettled(() => handler(request, context));
     const response = outcome.status === "fulfilled" ? outcome.value : toProblemResponse(request, context, outcome.reason);
     if (operations === 0) return response;
-    context.log(`${request.method} ${new URL(request.url).pathname}: ${response.status ?? 200} after ${operations} store operations, ${requestUnits} RU (${detail.join(" ")})`);
+    context.log(
+      `${request.method} ${new URL(request.url).pathname}: ${response.status ?? 200} after ${operations} store operations, ${requestUnits} RU (${detail.join(" ")})`,
+    );
     return { ...response, headers: { ...(response.headers as Record<string, string>), [REQUEST_CHARGE_HEADER]: String(requestUnits) } };
   };
 }
@@ -25,11 +27,21 @@ export function withProblems(handler: (request: HttpRequest, context: Invocation
 export function storeErrorAsProblem(error: unknown): unknown {
   if (!(error instanceof EventStoreError)) return error;
   if (error instanceof WrongExpectedVersionError) {
-    return new Problem("wrong-expected-version", error.message, { streamId: error.streamId, expectedVersion: error.expectedVersion, currentVersion: error.currentVersion });
+    return new Problem("wrong-expected-version", error.message, {
+      streamId: error.streamId,
+      expectedVersion: error.expectedVersion,
+      currentVersion: error.currentVersion,
+    });
   }
-  if (error instanceof EventIdConflictError) return new Problem("event-id-conflict", error.message, { streamId: error.streamId, eventId: error.eventId });
+  if (error instanceof EventIdConflictError)
+    return new Problem("event-id-conflict", error.message, { streamId: error.streamId, eventId: error.eventId });
   if (error instanceof StoreUnavailableError) {
-    return new Problem("store-unavailable", error.message, {}, { "retry-after": String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) });
+    return new Problem(
+      "store-unavailable",
+      error.message,
+      {},
+      { "retry-after": String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) },
+    );
   }
   return error;
 }

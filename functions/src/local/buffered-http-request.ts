@@ -18,7 +18,12 @@ export class BufferedHttpRequest extends HttpRequest {
       body: { get: () => (bytes.length === 0 ? null : new Blob([bytes]).stream()) },
       text: { value: () => Promise.resolve(text()) },
       // A promise that rejects on bad JSON, as the library's does, rather than a throw.
-      json: { value: () => new Promise((resolve) => { resolve(JSON.parse(text()) as unknown); }) },
+      json: {
+        value: () =>
+          new Promise((resolve) => {
+            resolve(JSON.parse(text()) as unknown);
+          }),
+      },
       blob: { value: () => Promise.resolve(new Blob([bytes])) },
       arrayBuffer: { value: () => Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) },
     });

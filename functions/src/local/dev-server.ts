@@ -74,7 +74,8 @@ export class DevServer {
       this.handle(request, response)
         .catch((error: unknown) => {
           options.log("request failed outside its handler", error);
-          if (!response.headersSent) send(response, problemResponse(new Problem("internal-error", "the request failed; see the server's log")));
+          if (!response.headersSent)
+            send(response, problemResponse(new Problem("internal-error", "the request failed; see the server's log")));
         })
         .finally(() => {
           this.inFlight--;
@@ -85,9 +86,14 @@ export class DevServer {
     // problem document too, then the connection closes.
     this.server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
       if (!socket.writable) return;
-      const problem = new Problem(error.code === "HPE_HEADER_OVERFLOW" ? "headers-too-large" : "malformed-request", error.code ?? "the request could not be parsed");
+      const problem = new Problem(
+        error.code === "HPE_HEADER_OVERFLOW" ? "headers-too-large" : "malformed-request",
+        error.code ?? "the request could not be parsed",
+      );
       const body = JSON.stringify(problem);
-      socket.end(`HTTP/1.1 ${problem.status} ${problem.title}\r\ncontent-type: application/problem+json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${problem.status} ${problem.title}\r\ncontent-type: application/problem+json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
     });
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
@@ -106,9 +112,11 @@ export class DevServer {
 
   /** Stops accepting connections and waits for requests in flight to finish. */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => {
-      resolve();
-    }));
+    const closed = new Promise<void>((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
     this.server.closeIdleConnections();
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     this.server.closeAllConnections();
@@ -127,7 +135,9 @@ export class DevServer {
     }
     if (match.kind === "wrong-method") {
       request.resume();
-      const problem = problemResponse(new Problem("method-not-allowed", `${method} is not allowed here; allowed: ${match.allowed.join(", ")}`));
+      const problem = problemResponse(
+        new Problem("method-not-allowed", `${method} is not allowed here; allowed: ${match.allowed.join(", ")}`),
+      );
       send(response, { ...problem, headers: { ...(problem.headers as Record<string, string>), allow: match.allowed.join(", ") } });
       return;
     }
@@ -144,14 +154,20 @@ export class DevServer {
     }
     // GET and HEAD carry no body, as on the Functions host.
     const bytes = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : body;
-    const httpRequest = new BufferedHttpRequest({ method, url: url.toString(), headers: headersOf(request), params: match.params, query: Object.fromEntries(url.searchParams) }, bytes);
+    const httpRequest = new BufferedHttpRequest(
+      { method, url: url.toString(), headers: headersOf(request), params: match.params, query: Object.fromEntries(url.searchParams) },
+      bytes,
+    );
     const context = new InvocationContext({
       functionName: match.route.name,
       invocationId: randomUUID(),
       logHandler: (level, ...args) => {
         if (level === "error" || level === "warning") {
           const texts = args.filter((a) => !(a instanceof Error)).map(String);
-          this.options.log(`${match.route.name}: ${texts.join(" ")}`, args.find((a) => a instanceof Error));
+          this.options.log(
+            `${match.route.name}: ${texts.join(" ")}`,
+            args.find((a) => a instanceof Error),
+          );
         }
       },
     });

@@ -56,7 +56,15 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
       generations: generations.health(head),
     };
   };
-  const deps: AppDependencies = { events, views: generations.views, deadLetters: generations.deadLetters, recentEvents: sqliteRecentEvents(events), projectionHealth, now: () => new Date(), newId: randomUUID };
+  const deps: AppDependencies = {
+    events,
+    views: generations.views,
+    deadLetters: generations.deadLetters,
+    recentEvents: sqliteRecentEvents(events),
+    projectionHealth,
+    now: () => new Date(),
+    newId: randomUUID,
+  };
   const server = new DevServer({ routes: createRoutes(deps), port: options.port, log: options.log });
   let port: number;
   try {

@@ -13,7 +13,8 @@ export interface LocalConfig {
   readonly rebuildViews: boolean;
 }
 
-const USAGE = "usage: npm start -- [--port 7071] [--data-dir ./data] [--reset] [--rebuild-views]   (or PORT=, DATA_DIR= in the environment)";
+const USAGE =
+  "usage: npm start -- [--port 7071] [--data-dir ./data] [--reset] [--rebuild-views]   (or PORT=, DATA_DIR= in the environment)";
 
 const portSchema = z
   .string()
@@ -38,7 +39,8 @@ export function readLocalConfig(argv: readonly string[], env: NodeJS.ProcessEnv,
   const rawPort = values.port ?? env.PORT ?? "7071";
   const port = portSchema.safeParse(rawPort);
   if (!port.success) throw new Error(`port must be 0-65535, got '${rawPort}'. ${USAGE}`);
-  if (values.reset && values["rebuild-views"]) throw new Error(`--reset and --rebuild-views exclude each other: a reset store has nothing to rebuild. ${USAGE}`);
+  if (values.reset && values["rebuild-views"])
+    throw new Error(`--reset and --rebuild-views exclude each other: a reset store has nothing to rebuild. ${USAGE}`);
   const dataDir = resolve(projectRoot, values["data-dir"] ?? env.DATA_DIR ?? "data");
   return { port: port.data, dataDir, reset: values.reset, rebuildViews: values["rebuild-views"] };
 }

@@ -82,14 +82,17 @@ export class LocalViewGenerations {
   static async start(options: LocalViewGenerationsOptions): Promise<LocalViewGenerations> {
     const { dataDir, log } = options;
     let state = readGenerationsState(dataDir);
-    if (options.rebuild && state.building !== undefined) log(`views: generation ${state.building} is already being built; going on with it`);
+    if (options.rebuild && state.building !== undefined)
+      log(`views: generation ${state.building} is already being built; going on with it`);
     else if (options.rebuild) {
       const next = state.serving + 1;
       // A file left by an earlier, abandoned build would start the new one half-way.
       removeViewsFile(dataDir, next);
       state = { serving: state.serving, building: next };
       writeGenerationsState(dataDir, state);
-      log(`views: building generation ${state.building} from the first event; generation ${state.serving} serves reads until it has caught up`);
+      log(
+        `views: building generation ${state.building} from the first event; generation ${state.serving} serves reads until it has caught up`,
+      );
     }
     // Batches may arrive before start() returns: they find no instance yet and change nothing.
     const started: { generations?: LocalViewGenerations } = {};
@@ -161,7 +164,9 @@ export class LocalViewGenerations {
     this.serving = building;
     this.building = undefined;
     clearInterval(this.timer);
-    this.options.log(`views: generation ${building.generation} has caught up (position ${built}) and serves reads; generation ${retired.generation} is removed`);
+    this.options.log(
+      `views: generation ${building.generation} has caught up (position ${built}) and serves reads; generation ${retired.generation} is removed`,
+    );
     void closeGeneration(retired).then(
       () => {
         removeViewsFile(this.options.dataDir, retired.generation);
@@ -182,7 +187,12 @@ export class LocalViewGenerations {
   }
 }
 
-function openGeneration(dataDir: string, generation: number, log: LocalViewGenerationsOptions["log"], onBatch?: () => void): LiveGeneration {
+function openGeneration(
+  dataDir: string,
+  generation: number,
+  log: LocalViewGenerationsOptions["log"],
+  onBatch?: () => void,
+): LiveGeneration {
   const viewsFile = localViewsFile(generation);
   const file = join(dataDir, viewsFile);
   // The store creates the file and its tables; the reader then finds the checkpoint table.

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     log(`reset: removed ${config.dataDir}`);
   }
   const app = await startLocalApp({ dataDir: config.dataDir, port: config.port, log, rebuildViews: config.rebuildViews });
-  console.log(`Event store API on http://127.0.0.1:${app.port}/api, live dashboard on http://127.0.0.1:${app.port}/ (data in ${config.dataDir}); Ctrl+C stops.`);
+  console.log(
+    `Event store API on http://127.0.0.1:${app.port}/api, live dashboard on http://127.0.0.1:${app.port}/ (data in ${config.dataDir}); Ctrl+C stops.`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

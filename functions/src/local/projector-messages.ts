@@ -8,7 +8,8 @@ export interface RecentLag {
 }
 
 /** The worker tells the API it has started, after each batch, and when a batch failed. */
-export type FromProjector = { kind: "started" } | { kind: "batch"; position: number; recentLag: RecentLag } | { kind: "error"; message: string; retryInMs: number };
+export type FromProjector =
+  { kind: "started" } | { kind: "batch"; position: number; recentLag: RecentLag } | { kind: "error"; message: string; retryInMs: number };
 
 /** What a projector worker is started with: the data folder and the views file of its generation. */
 export interface ProjectorWorkerData {

@@ -20,7 +20,10 @@ export interface ProjectorThreadOptions extends ProjectorWorkerData {
 export function startProjectorThread(options: ProjectorThreadOptions): ProjectorThread {
   const { log, onBatch, ...workerData } = options;
   // The worker runs TypeScript like the rest of the app: through tsx, whatever started us.
-  const worker = new Worker(new URL("./projector-worker.ts", import.meta.url), { workerData: workerData satisfies ProjectorWorkerData, execArgv: ["--import", "tsx"] });
+  const worker = new Worker(new URL("./projector-worker.ts", import.meta.url), {
+    workerData: workerData satisfies ProjectorWorkerData,
+    execArgv: ["--import", "tsx"],
+  });
   let recentLag: RecentLag = { count: 0, p50Ms: null, p99Ms: null };
   let exited = false;
   const exit = new Promise<void>((resolve) => {

@@ -24,7 +24,9 @@ export class RouteMatcher {
   constructor(routes: readonly RouteDefinition[]) {
     this.compiled = routes.map((route) => ({
       route,
-      segments: route.route.split("/").map((s) => (s.startsWith("{") && s.endsWith("}") ? { param: s.slice(1, -1) } : { literal: s.toLowerCase() })),
+      segments: route.route
+        .split("/")
+        .map((s) => (s.startsWith("{") && s.endsWith("}") ? { param: s.slice(1, -1) } : { literal: s.toLowerCase() })),
     }));
   }
 

@@ -17,12 +17,22 @@ const BODY_PROBLEMS: readonly ProblemKind[] = ["invalid-json", "validation-faile
 const STORE_PROBLEMS: readonly ProblemKind[] = ["store-unavailable"];
 
 const HEADERS: Record<ResponseHeader | "requestCharge", [string, JsonObject]> = {
-  etag: ["ETag", { description: 'The stream\'s version after the request, quoted: "3". Send it back in If-Match.', schema: { type: "string", pattern: '^"\\d+"$' } }],
+  etag: [
+    "ETag",
+    {
+      description: 'The stream\'s version after the request, quoted: "3". Send it back in If-Match.',
+      schema: { type: "string", pattern: '^"\\d+"$' },
+    },
+  ],
   location: ["Location", { description: "Path of the order just placed.", schema: { type: "string" } }],
   "retry-after": ["Retry-After", { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 1 } }],
   requestCharge: [
     "x-request-charge",
-    { description: "Request units (Cosmos DB) the request spent, on every response that reached the store; absent on the embedded store, which charges none.", schema: { type: "string", pattern: "^\\d+(\\.\\d+)?$" } },
+    {
+      description:
+        "Request units (Cosmos DB) the request spent, on every response that reached the store; absent on the embedded store, which charges none.",
+      schema: { type: "string", pattern: "^\\d+(\\.\\d+)?$" },
+    },
   ],
 };
 
@@ -31,11 +41,17 @@ const HEADERS: Record<ResponseHeader | "requestCharge", [string, JsonObject]> = 
  * are optional and open response objects stay open to members added later.
  */
 function jsonSchema(schema: Schema): JsonObject {
-  const { $schema: _dialect, ...converted } = toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as JsonObject;
+  const { $schema: _dialect, ...converted } = toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io: "input",
+    unrepresentable: "any",
+  }) as JsonObject;
   return converted;
 }
 
-const headerRef = (name: ResponseHeader | "requestCharge") => ({ [HEADERS[name][0]]: { $ref: `#/components/headers/${HEADERS[name][0]}` } });
+const headerRef = (name: ResponseHeader | "requestCharge") => ({
+  [HEADERS[name][0]]: { $ref: `#/components/headers/${HEADERS[name][0]}` },
+});
 
 function problemResponses(kinds: readonly ProblemKind[]): Record<string, JsonObject> {
   const byStatus = new Map<number, ProblemKind[]>();
@@ -69,13 +85,25 @@ function parameters(route: RouteDefinition): JsonObject[] {
     if (!schema) throw new Error(`route ${route.name} has no schema for its path parameter {${name}}`);
     return { name, in: "path", required: true, schema: jsonSchema(schema) };
   });
-  const query = Object.entries(doc.query ?? {}).map(([name, { schema, description }]) => ({ name, in: "query", required: false, description, schema: jsonSchema(schema) }));
+  const query = Object.entries(doc.query ?? {}).map(([name, { schema, description }]) => ({
+    name,
+    in: "query",
+    required: false,
+    description,
+    schema: jsonSchema(schema),
+  }));
   return [...path, ...query, ...(doc.ifMatch ? [{ $ref: "#/components/parameters/IfMatch" }] : [])];
 }
 
 function operation(route: RouteDefinition): JsonObject {
   const doc: OperationDoc = route.doc;
-  const problems = [...doc.problems, ...(doc.body ? BODY_PROBLEMS : []), ...(doc.ifMatch ? (["validation-failed", "precondition-failed"] as const) : []), ...SERVER_PROBLEMS, ...(doc.touchesStore === false ? [] : STORE_PROBLEMS)];
+  const problems = [
+    ...doc.problems,
+    ...(doc.body ? BODY_PROBLEMS : []),
+    ...(doc.ifMatch ? (["validation-failed", "precondition-failed"] as const) : []),
+    ...SERVER_PROBLEMS,
+    ...(doc.touchesStore === false ? [] : STORE_PROBLEMS),
+  ];
   const responses: Record<string, JsonObject> = {};
   for (const [status, success] of Object.entries(doc.responses)) {
     responses[status] = {
@@ -85,7 +113,10 @@ function operation(route: RouteDefinition): JsonObject {
     };
   }
   Object.assign(responses, problemResponses(problems));
-  if (route.authLevel === "function") responses["401"] = { description: "On Azure only: no valid function key. The Functions host answers before the function runs, with no body." };
+  if (route.authLevel === "function")
+    responses["401"] = {
+      description: "On Azure only: no valid function key. The Functions host answers before the function runs, with no body.",
+    };
   return {
     operationId: route.name,
     summary: doc.summary,
@@ -93,7 +124,9 @@ function operation(route: RouteDefinition): JsonObject {
     tags: [doc.tag],
     security: route.authLevel === "function" ? [{ functionKeyHeader: [] }, { functionKeyQuery: [] }] : [],
     parameters: parameters(route),
-    ...(doc.body ? { requestBody: { required: doc.body.required, content: { "application/json": { schema: jsonSchema(doc.body.schema) } } } } : {}),
+    ...(doc.body
+      ? { requestBody: { required: doc.body.required, content: { "application/json": { schema: jsonSchema(doc.body.schema) } } } }
+      : {}),
     responses,
   };
 }
@@ -132,12 +165,18 @@ export function openApiDocument(routes: readonly RouteDefinition[], version: str
           name: "If-Match",
           in: "header",
           required: false,
-          description: 'The order stream\'s version the command expects, e.g. "3" (quotes optional, * for any). A mismatch answers 412 with currentVersion; without it, a concurrent change is retried on fresh state.',
+          description:
+            'The order stream\'s version the command expects, e.g. "3" (quotes optional, * for any). A mismatch answers 412 with currentVersion; without it, a concurrent change is retried on fresh state.',
           schema: { type: "string" },
         },
       },
       securitySchemes: {
-        functionKeyHeader: { type: "apiKey", in: "header", name: "x-functions-key", description: "On Azure: a function key. The local server asks for none." },
+        functionKeyHeader: {
+          type: "apiKey",
+          in: "header",
+          name: "x-functions-key",
+          description: "On Azure: a function key. The local server asks for none.",
+        },
         functionKeyQuery: { type: "apiKey", in: "query", name: "code", description: "On Azure: a function key in the query string." },
       },
     },

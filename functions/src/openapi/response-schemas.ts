@@ -76,7 +76,14 @@ export const hubDayViewSchema = object({
   articles: record(string(), number()),
 });
 
-export const orderSummaryViewSchema = object({ orderNumber: string(), status: orderStatusSchema, customerId: int(), hubId: int(), articles: articleLinesSchema, version });
+export const orderSummaryViewSchema = object({
+  orderNumber: string(),
+  status: orderStatusSchema,
+  customerId: int(),
+  hubId: int(),
+  articles: articleLinesSchema,
+  version,
+});
 
 export const healthSchema = object({
   status: string(),
@@ -100,4 +107,8 @@ export const problemSchema = object({
 });
 
 /** The OpenAPI document itself: only its outline is described. */
-export const openApiDocumentSchema = object({ openapi: string(), info: object({ title: string(), version: string() }), paths: record(string(), unknown()) });
+export const openApiDocumentSchema = object({
+  openapi: string(),
+  info: object({ title: string(), version: string() }),
+  paths: record(string(), unknown()),
+});

@@ -50,7 +50,16 @@ export function planOrders(count: number, random: () => number, runId: string): 
 /** The requests an order's plan makes, in order: [method, path suffix, body]. */
 export function stepsOf(plan: OrderPlan): [string, string, unknown][] {
   const steps: [string, string, unknown][] = [
-    ["POST", "", { orderNumber: plan.orderNumber, hubId: plan.hubId, customer: { customerId: plan.customerId, deliveryAddress: plan.address }, articles: plan.articles }],
+    [
+      "POST",
+      "",
+      {
+        orderNumber: plan.orderNumber,
+        hubId: plan.hubId,
+        customer: { customerId: plan.customerId, deliveryAddress: plan.address },
+        articles: plan.articles,
+      },
+    ],
     ["POST", "/accept", undefined],
   ];
   if (plan.updatedArticles) steps.push(["PUT", "/articles", { articles: plan.updatedArticles }]);

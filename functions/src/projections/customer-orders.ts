@@ -39,7 +39,8 @@ export const CUSTOMER_HEADER_MAX_BYTES = 100;
 export const customerEntryId = (orderNumber: string): string => `o:${orderNumber}`;
 
 /** Entries list by request time, then order number: values from the events, never arrival order. */
-export const customerEntrySort = (entry: Pick<CustomerOrderEntry, "requestedAt" | "orderNumber">): string => `${entry.requestedAt} ${entry.orderNumber}`;
+export const customerEntrySort = (entry: Pick<CustomerOrderEntry, "requestedAt" | "orderNumber">): string =>
+  `${entry.requestedAt} ${entry.orderNumber}`;
 
 /**
  * Puts each order's state into its customer's entries. An entry already at the change's
@@ -61,7 +62,13 @@ export function customerUpdate(customerId: number, changes: readonly OrderChange
       return chunk(pending, maxOps - 1).map((part): GroupStep => {
         const entries = part.map(({ orderNumber, order, version }) => {
           if (!stored.has(customerEntryId(orderNumber))) totalOrders++;
-          const value: CustomerOrderEntry = { orderNumber, status: order.status, articles: order.articles, requestedAt: order.requestedAt, version };
+          const value: CustomerOrderEntry = {
+            orderNumber,
+            status: order.status,
+            articles: order.articles,
+            requestedAt: order.requestedAt,
+            version,
+          };
           return { id: customerEntryId(orderNumber), kind: "customer-order" as const, value, sort: customerEntrySort(value) };
         });
         const value: CustomerHeader = { customerId, totalOrders };

@@ -73,7 +73,8 @@ function targetOf({ order, version }: OrderChange): HubDayEntry {
 export function hubDayUpdate(hubId: number, day: string, changes: readonly OrderChange[], maxOps = MAX_OPS_PER_COMMIT): GroupUpdate {
   // The header, an entry and one article row is the least a commit must take to make progress.
   if (maxOps < 3) throw new Error("a hub-day commit needs room for at least 3 operations");
-  const entryOf = (stored: ReadonlyMap<string, unknown>, orderNumber: string) => stored.get(hubDayEntryId(orderNumber)) as HubDayEntry | undefined;
+  const entryOf = (stored: ReadonlyMap<string, unknown>, orderNumber: string) =>
+    stored.get(hubDayEntryId(orderNumber)) as HubDayEntry | undefined;
   return {
     group: viewKeys.hubDay(hubId, day),
     ids: [HEADER_ID, ...changes.map((c) => hubDayEntryId(c.orderNumber))],
@@ -90,7 +91,8 @@ export function hubDayUpdate(hubId: number, day: string, changes: readonly Order
       let { ordersRequested = 0, ordersCancelled = 0, ordersDelivered = 0 } = header ?? {};
       // Maps, not object indexing: an article named "__proto__" must stay plain data.
       const quantities = new Map<string, number>();
-      const quantityOf = (article: string) => quantities.get(article) ?? (stored.get(hubDayArticleId(article)) as HubDayArticle | undefined)?.quantity ?? 0;
+      const quantityOf = (article: string) =>
+        quantities.get(article) ?? (stored.get(hubDayArticleId(article)) as HubDayArticle | undefined)?.quantity ?? 0;
       const steps: GroupStep[] = [];
       let entries = new Map<string, HubDayEntry>();
       let touched = new Set<string>();
@@ -103,7 +105,13 @@ export function hubDayUpdate(hubId: number, day: string, changes: readonly Order
         for (const article of [...touched].sort()) {
           const quantity = quantityOf(article);
           if (quantity === 0) deletes.push(hubDayArticleId(article));
-          else puts.push({ id: hubDayArticleId(article), kind: "hub-day-article", value: { article, quantity } satisfies HubDayArticle, sort: article });
+          else
+            puts.push({
+              id: hubDayArticleId(article),
+              kind: "hub-day-article",
+              value: { article, quantity } satisfies HubDayArticle,
+              sort: article,
+            });
         }
         steps.push({ puts, deletes });
         entries = new Map();

@@ -44,11 +44,22 @@ export function evolveSummary(doc: OrderSummaryDoc, event: RecordedEvent): Order
   const checked = readOrderEvent(event);
   if (!checked.ok) throw new PoisonEventError(checked.reason);
   const { type, data } = checked.event;
-  if (data.orderNumber !== orderNumber) throw new PoisonEventError(`${type} names order ${data.orderNumber} but is stored in stream ${event.streamId}`);
+  if (data.orderNumber !== orderNumber)
+    throw new PoisonEventError(`${type} names order ${data.orderNumber} but is stored in stream ${event.streamId}`);
   const version = event.version;
   if (type === "OrderRequested") {
     if (doc.order !== null) throw new PoisonEventError(`order ${orderNumber} was already requested`);
-    return { orderNumber, version, order: { status: STATUS_AFTER.OrderRequested, customerId: data.customer.customerId, hubId: data.hubId, articles: data.articles, requestedAt: event.recordedAt } };
+    return {
+      orderNumber,
+      version,
+      order: {
+        status: STATUS_AFTER.OrderRequested,
+        customerId: data.customer.customerId,
+        hubId: data.hubId,
+        articles: data.articles,
+        requestedAt: event.recordedAt,
+      },
+    };
   }
   if (doc.order === null) throw new PoisonEventError(`${type} for order ${orderNumber}, which was never requested`);
   if (type === "OrderArticlesUpdated") return { orderNumber, version, order: { ...doc.order, articles: data.articles } };

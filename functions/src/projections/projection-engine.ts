@@ -70,7 +70,8 @@ export async function projectBatch(batch: readonly RecordedEvent[], ports: Proje
   let pending = streams;
   const maxRetries = ports.maxConflictRetries ?? 20;
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > maxRetries) throw new Error(`order summaries still conflicting after ${maxRetries} retries: ${pending.map((s) => s.orderNumber).join(", ")}`);
+    if (attempt > maxRetries)
+      throw new Error(`order summaries still conflicting after ${maxRetries} retries: ${pending.map((s) => s.orderNumber).join(", ")}`);
     pending = await projectStreams(pending, ports, counters, attempt === 0);
   }
   return { ...counters, ignored };
@@ -96,7 +97,12 @@ function groupByStream(batch: readonly RecordedEvent[]): { streams: StreamWork[]
 }
 
 /** Returns the streams whose summary write lost a race and must be projected again. */
-async function projectStreams(streams: readonly StreamWork[], ports: ProjectionPorts, counters: Counters, firstAttempt: boolean): Promise<StreamWork[]> {
+async function projectStreams(
+  streams: readonly StreamWork[],
+  ports: ProjectionPorts,
+  counters: Counters,
+  firstAttempt: boolean,
+): Promise<StreamWork[]> {
   const limit = ports.concurrency ?? 16;
   const summaries = await mapLimit(streams, limit, async (work) => {
     const stored = await readRow<OrderSummaryDoc>(ports.views, viewKeys.order(work.orderNumber), HEADER_ID);
@@ -107,7 +113,9 @@ async function projectStreams(streams: readonly StreamWork[], ports: ProjectionP
   const customers = new Map<number, OrderChange[]>();
   const hubDays = new Map<string, { hubId: number; day: string; changes: OrderChange[] }>();
   // Streams in order-number order: each group's commits then do not depend on arrival order.
-  const ordered = [...summaries].sort((a, b) => (a.doc.orderNumber < b.doc.orderNumber ? -1 : a.doc.orderNumber > b.doc.orderNumber ? 1 : 0));
+  const ordered = [...summaries].sort((a, b) =>
+    a.doc.orderNumber < b.doc.orderNumber ? -1 : a.doc.orderNumber > b.doc.orderNumber ? 1 : 0,
+  );
   for (const { doc } of ordered) {
     if (doc.order === null) continue;
     const change: OrderChange = { orderNumber: doc.orderNumber, order: doc.order, version: doc.version };
@@ -132,7 +140,9 @@ async function projectStreams(streams: readonly StreamWork[], ports: ProjectionP
   const lost = await mapLimit(summaries, limit, async ({ work, stored, doc }) => {
     if (stored?.value.version === doc.version) return undefined;
     try {
-      await ports.views.commit(viewKeys.order(doc.orderNumber), [{ type: "put", row: { id: HEADER_ID, kind: "order", value: doc }, etag: stored?.etag }]);
+      await ports.views.commit(viewKeys.order(doc.orderNumber), [
+        { type: "put", row: { id: HEADER_ID, kind: "order", value: doc }, etag: stored?.etag },
+      ]);
       counters.writes++;
       return undefined;
     } catch (error) {
@@ -166,7 +176,13 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, map: (item: T)
   return results;
 }
 
-async function foldNewEvents(start: OrderSummaryDoc, work: StreamWork, ports: ProjectionPorts, counters: Counters, firstAttempt: boolean): Promise<OrderSummaryDoc> {
+async function foldNewEvents(
+  start: OrderSummaryDoc,
+  work: StreamWork,
+  ports: ProjectionPorts,
+  counters: Counters,
+  firstAttempt: boolean,
+): Promise<OrderSummaryDoc> {
   let doc = start;
   for (const event of work.events) {
     if (event.version <= doc.version) {
@@ -194,7 +210,12 @@ async function readGap(ports: ProjectionPorts, streamId: string, from: number, t
   return slice.events;
 }
 
-async function applyOrDeadLetter(doc: OrderSummaryDoc, event: RecordedEvent, ports: ProjectionPorts, counters: Counters): Promise<OrderSummaryDoc> {
+async function applyOrDeadLetter(
+  doc: OrderSummaryDoc,
+  event: RecordedEvent,
+  ports: ProjectionPorts,
+  counters: Counters,
+): Promise<OrderSummaryDoc> {
   try {
     const next = evolveSummary(doc, event);
     counters.applied++;

@@ -24,15 +24,24 @@ export function recordCharge(operation: string, requestUnits: number | undefined
 }
 
 /** The work's result with what it spent; a failure is thrown as it came. */
-export async function measureCharges<T>(work: () => Promise<T>): Promise<{ result: T; requestUnits: number; operations: number; detail: readonly string[] }> {
+export async function measureCharges<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; requestUnits: number; operations: number; detail: readonly string[] }> {
   const { outcome, ...spent } = await measureChargesSettled(work);
   if (outcome.status === "rejected") throw outcome.reason;
   return { result: outcome.value, ...spent };
 }
 
 /** Like measureCharges, but the meter is read even when the work throws. */
-export async function measureChargesSettled<T>(work: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; requestUnits: number; operations: number; detail: readonly string[] }> {
+export async function measureChargesSettled<T>(
+  work: () => Promise<T>,
+): Promise<{ outcome: PromiseSettledResult<T>; requestUnits: number; operations: number; detail: readonly string[] }> {
   const meter: Meter = { total: 0, operations: 0, detail: [] };
-  const outcome = await meters.run(meter, () => work().then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
+  const outcome = await meters.run(meter, () =>
+    work().then(
+      (value) => ({ status: "fulfilled" as const, value }),
+      (reason: unknown) => ({ status: "rejected" as const, reason }),
+    ),
+  );
   return { outcome, requestUnits: Math.round(meter.total * 100) / 100, operations: meter.operations, detail: meter.detail };
 }

@@ -29,7 +29,10 @@ export function onCall(listener: (record: CallRecord) => void): void {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly path: string) {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+  ) {
     super(`${path}: HTTP ${status}`);
   }
 }
@@ -39,7 +42,12 @@ export async function call<T>(method: string, path: string, body?: unknown, ifMa
   if (functionKey !== null) headers["x-functions-key"] = functionKey;
   if (body !== undefined) headers["content-type"] = "application/json";
   if (ifMatch !== undefined) headers["if-match"] = ifMatch;
-  const response = await fetch(`/api${path}`, { method, headers, cache: "no-store", ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(`/api${path}`, {
+    method,
+    headers,
+    cache: "no-store",
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -48,7 +56,13 @@ export async function call<T>(method: string, path: string, body?: unknown, ifMa
     parsed = text;
   }
   const charge = response.headers.get("x-request-charge");
-  const record: CallRecord = { at: Date.now(), method, path, status: response.status, requestCharge: charge === null ? undefined : Number(charge) };
+  const record: CallRecord = {
+    at: Date.now(),
+    method,
+    path,
+    status: response.status,
+    requestCharge: charge === null ? undefined : Number(charge),
+  };
   for (const listener of listeners) listener(record);
   return { status: response.status, body: parsed as T, etag: response.headers.get("etag") };
 }

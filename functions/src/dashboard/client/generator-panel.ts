@@ -47,7 +47,10 @@ export function generatorPanel(): void {
     progress.value = 0;
     const report = (state: string) => {
       const seconds = (performance.now() - startedAt) / 1000;
-      setText("generate-status", `${state}: ${finished} of ${count} orders, ${commands} commands, ${(commands / Math.max(seconds, 0.001)).toFixed(0)} commands/s, ${errors.length} errors (seed ${seed})${errors[0] === undefined ? "" : `. First error: ${errors[0]}`}`);
+      setText(
+        "generate-status",
+        `${state}: ${finished} of ${count} orders, ${commands} commands, ${(commands / Math.max(seconds, 0.001)).toFixed(0)} commands/s, ${errors.length} errors (seed ${seed})${errors[0] === undefined ? "" : `. First error: ${errors[0]}`}`,
+      );
     };
     const settle = (outcome: PlanOutcome) => {
       finished++;

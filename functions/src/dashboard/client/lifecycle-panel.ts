@@ -39,7 +39,13 @@ export function lifecyclePanel(): { readonly select: (orderNumber: string) => vo
       shownVersion = stream.version;
       history.replaceChildren(
         ...stream.events.map((event) =>
-          h("li", {}, h("strong", {}, `v${event.version} ${event.type}`), ` at ${timeOf(event.recordedAt)}`, h("pre", {}, JSON.stringify(event.data))),
+          h(
+            "li",
+            {},
+            h("strong", {}, `v${event.version} ${event.type}`),
+            ` at ${timeOf(event.recordedAt)}`,
+            h("pre", {}, JSON.stringify(event.data)),
+          ),
         ),
       );
     }
@@ -47,7 +53,9 @@ export function lifecyclePanel(): { readonly select: (orderNumber: string) => vo
     setText("lifecycle-state", state ? pretty(state) : "not found");
     const behind = state !== undefined && (summary === undefined || summary.version < state.version);
     const summaryTitle = byId("lifecycle-summary-title", HTMLElement);
-    summaryTitle.textContent = summary ? `Summary view (version ${summary.version})${behind ? ": catching up" : ""}` : "Summary view: not projected yet";
+    summaryTitle.textContent = summary
+      ? `Summary view (version ${summary.version})${behind ? ": catching up" : ""}`
+      : "Summary view: not projected yet";
     summaryTitle.className = behind ? "warn" : "ok";
     setText("lifecycle-summary", summary ? pretty(summary) : "");
   };

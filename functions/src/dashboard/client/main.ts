@@ -15,7 +15,9 @@ const VIEWS_EVERY_MS = 1000;
 
 function describe(error: unknown): string {
   if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-    return hasKey ? "The API refused the key in this link." : "The API needs a key: open the link that ends in #key=… (the dashboardUrl stack output).";
+    return hasKey
+      ? "The API refused the key in this link."
+      : "The API needs a key: open the link that ends in #key=… (the dashboardUrl stack output).";
   }
   return `Cannot reach the API: ${error instanceof Error ? error.message : String(error)}`;
 }
@@ -39,9 +41,12 @@ function every(ms: number, refresh: () => Promise<void>): void {
 chargesPanel();
 generatorPanel();
 const lifecycle = lifecyclePanel();
-every(EVENTS_EVERY_MS, eventsPanel((orderNumber) => {
-  lifecycle.select(orderNumber);
-}));
+every(
+  EVENTS_EVERY_MS,
+  eventsPanel((orderNumber) => {
+    lifecycle.select(orderNumber);
+  }),
+);
 every(VIEWS_EVERY_MS, topCustomersPanel());
 every(VIEWS_EVERY_MS, hubDayPanel());
 every(VIEWS_EVERY_MS, healthPanel());

@@ -18,7 +18,9 @@ export function healthPanel(): () => Promise<void> {
     if (!health) return;
     setText("store-kind", health.store);
     const { lagEvents, lagMs } = health.projection;
-    const parts = [lagEvents === null ? undefined : `${lagEvents} events`, lagMs === null ? undefined : `${Math.round(lagMs)} ms`].filter((p) => p !== undefined);
+    const parts = [lagEvents === null ? undefined : `${lagEvents} events`, lagMs === null ? undefined : `${Math.round(lagMs)} ms`].filter(
+      (p) => p !== undefined,
+    );
     setText("projection-lag", parts.length === 0 ? "unknown" : parts.join(", "));
     setText("dead-letters", String(health.deadLetters));
   };
@@ -33,7 +35,10 @@ export function chargesPanel(): void {
     while (recent.length > 0 && (recent[0]?.at ?? 0) < Date.now() - CHARGE_WINDOW_MS) recent.shift();
     const charged = recent.filter((r) => r.requestCharge !== undefined);
     const total = charged.reduce((sum, r) => sum + (r.requestCharge ?? 0), 0);
-    setText("request-charge", charged.length === 0 ? "none (this store charges no request units)" : `${total.toFixed(1)} RU in the last minute`);
+    setText(
+      "request-charge",
+      charged.length === 0 ? "none (this store charges no request units)" : `${total.toFixed(1)} RU in the last minute`,
+    );
     body.replaceChildren(
       ...recent
         .slice(-CALLS_SHOWN)

@@ -19,7 +19,9 @@ export function topCustomersPanel(): () => Promise<void> {
   const body = bodyOf("top-customers");
   return async () => {
     const top = (await get<TopCustomer[]>("/views/customers?top=10")) ?? [];
-    body.replaceChildren(...(top.length === 0 ? [emptyRow(2, "No customers yet.")] : top.map((c) => row(String(c.customerId), c.totalOrders))));
+    body.replaceChildren(
+      ...(top.length === 0 ? [emptyRow(2, "No customers yet.")] : top.map((c) => row(String(c.customerId), c.totalOrders))),
+    );
   };
 }
 
@@ -38,7 +40,9 @@ export function hubDayPanel(): () => Promise<void> {
     const articles = Object.entries(view?.articles ?? {})
       .filter(([, quantity]) => quantity !== 0)
       .sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
-    body.replaceChildren(...(articles.length === 0 ? [emptyRow(2, "No articles yet today.")] : articles.map(([article, quantity]) => row(article, quantity))));
+    body.replaceChildren(
+      ...(articles.length === 0 ? [emptyRow(2, "No articles yet today.")] : articles.map(([article, quantity]) => row(article, quantity))),
+    );
   };
   select.addEventListener("change", () => void refresh());
   return refresh;

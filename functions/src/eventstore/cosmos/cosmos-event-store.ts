@@ -71,7 +71,13 @@ export class CosmosEventStore implements EventStore {
     const recordedAt = this.clock().toISOString();
     const creates: OperationInput[] = events.map((event, index) => ({
       operationType: "Create",
-      resourceBody: toEventDocument({ ...event, schemaVersion: schemaVersionOf(event), streamId, version: base + 1 + index, recordedAt }) as unknown as JSONObject,
+      resourceBody: toEventDocument({
+        ...event,
+        schemaVersion: schemaVersionOf(event),
+        streamId,
+        version: base + 1 + index,
+        recordedAt,
+      }) as unknown as JSONObject,
     }));
     const proveBase: OperationInput[] = base > 0 ? [{ operationType: "Read", id: String(base), partitionKey: streamId }] : [];
     if (proveBase.length + creates.length > MAX_BATCH_OPERATIONS) {
@@ -81,14 +87,22 @@ export class CosmosEventStore implements EventStore {
     }
     const response = await withRetry(async () => {
       const result = await this.container.items.batch([...proveBase, ...creates], streamId);
-      recordCharge("events.batch", result.headers["x-ms-request-charge"] === undefined ? sumCharges(result.result) : Number(result.headers["x-ms-request-charge"]));
+      recordCharge(
+        "events.batch",
+        result.headers["x-ms-request-charge"] === undefined ? sumCharges(result.result) : Number(result.headers["x-ms-request-charge"]),
+      );
       const code = result.code ?? 200;
       // A throttled or unavailable batch as a whole is retried like any other call.
-      if (code === 429 || code === 503 || code === 408) throw Object.assign(new Error(`batch answered ${code}`), { code, retryAfterInMs: Number(result.headers["x-ms-retry-after-ms"] ?? NaN) || undefined });
+      if (code === 429 || code === 503 || code === 408)
+        throw Object.assign(new Error(`batch answered ${code}`), {
+          code,
+          retryAfterInMs: Number(result.headers["x-ms-retry-after-ms"] ?? NaN) || undefined,
+        });
       return result;
     }, this.retry);
     const statuses = (response.result ?? []).map((r) => r.statusCode);
-    if (statuses.length !== proveBase.length + creates.length) throw new Error(`batch answered ${statuses.length} results for ${proveBase.length + creates.length} operations`);
+    if (statuses.length !== proveBase.length + creates.length)
+      throw new Error(`batch answered ${statuses.length} results for ${proveBase.length + creates.length} operations`);
     if (statuses.every((s) => s < 400)) return;
     if (statuses.some((s) => s === 404 || s === 409)) throw new BatchRejected(statuses);
     throw new Error(`append to ${streamId} refused by Cosmos DB with statuses ${statuses.join(",")}`);
@@ -102,7 +116,12 @@ export class CosmosEventStore implements EventStore {
 
   private async currentVersion(streamId: string): Promise<number> {
     const response = await withRetry(
-      () => this.container.items.query<number | null>(this.inStream(streamId, "SELECT VALUE MAX(c.version) FROM c WHERE c.streamId = @stream"), { partitionKey: streamId }).fetchAll(),
+      () =>
+        this.container.items
+          .query<number | null>(this.inStream(streamId, "SELECT VALUE MAX(c.version) FROM c WHERE c.streamId = @stream"), {
+            partitionKey: streamId,
+          })
+          .fetchAll(),
       this.retry,
     );
     recordCharge("events.maxVersion", response.requestCharge);
@@ -114,7 +133,9 @@ export class CosmosEventStore implements EventStore {
       () =>
         this.container.items
           .query<{ eventId: string; version: number }>(
-            this.inStream(streamId, "SELECT c.eventId, c.version FROM c WHERE c.streamId = @stream AND ARRAY_CONTAINS(@ids, c.eventId)", { "@ids": [...eventIds] }),
+            this.inStream(streamId, "SELECT c.eventId, c.version FROM c WHERE c.streamId = @stream AND ARRAY_CONTAINS(@ids, c.eventId)", {
+              "@ids": [...eventIds],
+            }),
             { partitionKey: streamId },
           )
           .fetchAll(),
@@ -131,7 +152,10 @@ export class CosmosEventStore implements EventStore {
       () =>
         this.container.items
           .query<EventDocument>(
-            this.inStream(streamId, "SELECT TOP @max * FROM c WHERE c.streamId = @stream AND c.version >= @from ORDER BY c.version", { "@max": maxCount, "@from": fromVersion }),
+            this.inStream(streamId, "SELECT TOP @max * FROM c WHERE c.streamId = @stream AND c.version >= @from ORDER BY c.version", {
+              "@max": maxCount,
+              "@from": fromVersion,
+            }),
             { partitionKey: streamId },
           )
           .fetchAll(),
@@ -147,7 +171,10 @@ export class CosmosEventStore implements EventStore {
 
   /** A query inside one stream's partition. The streamId filter costs nothing on Cosmos DB and keeps emulators honest. */
   private inStream(streamId: string, query: string, parameters: Record<string, JSONValue> = {}): SqlQuerySpec {
-    return { query, parameters: [{ name: "@stream", value: streamId }, ...Object.entries(parameters).map(([name, value]) => ({ name, value }))] };
+    return {
+      query,
+      parameters: [{ name: "@stream", value: streamId }, ...Object.entries(parameters).map(([name, value]) => ({ name, value }))],
+    };
   }
 
   close(): Promise<void> {

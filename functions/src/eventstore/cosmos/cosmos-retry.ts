@@ -13,7 +13,16 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, maxTotalWaitMs: 4000, baseDelayMs: 100 };
 
 const RETRYABLE_STATUS = new Set([408, 429, 449, 503]);
-const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN", "UND_ERR_SOCKET", "TimeoutError"]);
+const RETRYABLE_NETWORK = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ECONNABORTED",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "TimeoutError",
+]);
 
 interface CosmosLikeError {
   code?: number | string;
@@ -62,8 +71,11 @@ export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPol
       if (!retryable) throw error;
       const delay = retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1);
       if (attempt >= policy.maxAttempts || waited + delay > policy.maxTotalWaitMs) {
-        const reason = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
-        throw new StoreUnavailableError(`Cosmos DB did not answer after ${attempt} attempts over ${waited} ms: ${reason.slice(0, 200)}`, Math.max(delay, 1));
+        const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+        throw new StoreUnavailableError(
+          `Cosmos DB did not answer after ${attempt} attempts over ${waited} ms: ${reason.slice(0, 200)}`,
+          Math.max(delay, 1),
+        );
       }
       await sleep(delay);
       waited += delay;

@@ -1,5 +1,15 @@
 import type Database from "better-sqlite3";
-import type { AppendResult, EventFeed, EventStore, ExpectedVersion, JsonObject, NewEvent, PositionedEvent, ReadOptions, StreamSlice } from "../event-store.js";
+import type {
+  AppendResult,
+  EventFeed,
+  EventStore,
+  ExpectedVersion,
+  JsonObject,
+  NewEvent,
+  PositionedEvent,
+  ReadOptions,
+  StreamSlice,
+} from "../event-store.js";
 import { checkExpectedVersion } from "../expected-version.js";
 import { detectReplay } from "../replay-detection.js";
 import { currentShapes, schemaVersionOf } from "../upcasting.js";
@@ -103,8 +113,12 @@ export class SqliteEventStore implements EventStore, EventFeed {
     this.clock = options.clock ?? (() => new Date());
     this.beforeEventWrite = options.beforeEventWrite;
     this.statements = {
-      currentVersion: this.db.prepare<[string], { version: number }>("SELECT version FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1"),
-      versionOfEventId: this.db.prepare<[string, string], { version: number }>("SELECT version FROM events WHERE stream_id = ? AND event_id = ?"),
+      currentVersion: this.db.prepare<[string], { version: number }>(
+        "SELECT version FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1",
+      ),
+      versionOfEventId: this.db.prepare<[string, string], { version: number }>(
+        "SELECT version FROM events WHERE stream_id = ? AND event_id = ?",
+      ),
       insert: this.db.prepare(
         "INSERT INTO events (stream_id, version, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
@@ -181,7 +195,16 @@ export class SqliteEventStore implements EventStore, EventFeed {
     const recordedAt = this.clock().toISOString();
     events.forEach((event, index) => {
       this.beforeEventWrite?.(index);
-      this.statements.insert.run(streamId, current + 1 + index, event.eventId, event.type, schemaVersionOf(event), JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
+      this.statements.insert.run(
+        streamId,
+        current + 1 + index,
+        event.eventId,
+        event.type,
+        schemaVersionOf(event),
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+      );
     });
     return { streamId, firstVersion: current + 1, lastVersion: current + events.length, eventIds, replayed: false };
   }

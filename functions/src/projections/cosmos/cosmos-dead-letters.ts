@@ -23,7 +23,14 @@ export class CosmosDeadLetters implements DeadLetterStore {
 
   async add(letter: DeadLetter): Promise<void> {
     const { event } = letter;
-    const document: DeadLetterDocument = { id: String(event.version), streamId: event.streamId, version: event.version, reason: letter.reason, failedAt: letter.failedAt, event };
+    const document: DeadLetterDocument = {
+      id: String(event.version),
+      streamId: event.streamId,
+      version: event.version,
+      reason: letter.reason,
+      failedAt: letter.failedAt,
+      event,
+    };
     try {
       const response = await withRetry(() => this.container.items.create(document as unknown as JSONObject), this.retry);
       recordCharge("deadLetters.add", response.requestCharge);

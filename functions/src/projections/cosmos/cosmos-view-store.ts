@@ -100,10 +100,17 @@ export class CosmosViewStore implements ViewStore {
     const response = await withRetry(async () => {
       const result = await this.container.items.batch(operations, group);
       const charge: unknown = result.headers["x-ms-request-charge"];
-      recordCharge("views.commit", charge === undefined ? (result.result ?? []).reduce((sum, r) => sum + r.requestCharge, 0) : Number(charge));
+      recordCharge(
+        "views.commit",
+        charge === undefined ? (result.result ?? []).reduce((sum, r) => sum + r.requestCharge, 0) : Number(charge),
+      );
       const code = result.code ?? 200;
       // A throttled or unavailable batch as a whole is retried like any other call.
-      if (code === 429 || code === 503 || code === 408) throw Object.assign(new Error(`batch answered ${code}`), { code, retryAfterInMs: Number(result.headers["x-ms-retry-after-ms"] ?? NaN) || undefined });
+      if (code === 429 || code === 503 || code === 408)
+        throw Object.assign(new Error(`batch answered ${code}`), {
+          code,
+          retryAfterInMs: Number(result.headers["x-ms-retry-after-ms"] ?? NaN) || undefined,
+        });
       return result;
     }, this.retry);
     const results = response.result ?? [];

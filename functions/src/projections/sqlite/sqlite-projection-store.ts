@@ -70,7 +70,9 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
       page: this.db.prepare<[string, string, number], { sort: string; body: string }>(
         "SELECT sort, body FROM views WHERE grp = ? AND sort IS NOT NULL AND sort > ? ORDER BY sort LIMIT ?",
       ),
-      top: this.db.prepare<[string, number], { body: string }>("SELECT body FROM views WHERE kind = ? AND rank IS NOT NULL ORDER BY rank DESC, grp LIMIT ?"),
+      top: this.db.prepare<[string, number], { body: string }>(
+        "SELECT body FROM views WHERE kind = ? AND rank IS NOT NULL ORDER BY rank DESC, grp LIMIT ?",
+      ),
       addDeadLetter: this.db.prepare<[string, number, string, string, string]>(
         "INSERT OR IGNORE INTO dead_letters (stream_id, version, reason, failed_at, event) VALUES (?, ?, ?, ?, ?)",
       ),
@@ -99,7 +101,8 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
           if (this.statements.insert.run(group, row.id, row.kind, rank, sort, body).changes === 0) throw new ViewWriteConflictError(group);
           etags.set(row.id, "1");
         } else {
-          if (this.statements.update.run(rank, sort, body, group, row.id, Number(op.etag)).changes === 0) throw new ViewWriteConflictError(group);
+          if (this.statements.update.run(rank, sort, body, group, row.id, Number(op.etag)).changes === 0)
+            throw new ViewWriteConflictError(group);
           etags.set(row.id, String(Number(op.etag) + 1));
         }
       }
@@ -119,7 +122,8 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   }
 
   commit(group: string, ops: readonly ViewOp[]): Promise<ReadonlyMap<string, string>> {
-    if (ops.length > MAX_OPS_PER_COMMIT) return Promise.reject(new Error(`a commit takes at most ${MAX_OPS_PER_COMMIT} operations, not ${ops.length}`));
+    if (ops.length > MAX_OPS_PER_COMMIT)
+      return Promise.reject(new Error(`a commit takes at most ${MAX_OPS_PER_COMMIT} operations, not ${ops.length}`));
     try {
       return Promise.resolve(ops.length === 1 ? this.commitOne(group, ops) : this.commitAll(group, ops));
     } catch (error) {
@@ -128,7 +132,9 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   }
 
   page<T>(group: string, after: string, limit: number): Promise<readonly SortedRow<T>[]> {
-    return Promise.resolve(this.statements.page.all(group, after, limit).map((row) => ({ sort: row.sort, value: JSON.parse(row.body) as T })));
+    return Promise.resolve(
+      this.statements.page.all(group, after, limit).map((row) => ({ sort: row.sort, value: JSON.parse(row.body) as T })),
+    );
   }
 
   top<T>(kind: ViewKind, limit: number): Promise<readonly T[]> {
@@ -144,7 +150,9 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   /** The largest stored row in bytes of JSON, and which: what the size-bound tests check. */
   largestRow(): { group: string; id: string; bytes: number } | undefined {
     const row = this.db
-      .prepare<[], { grp: string; id: string; bytes: number }>("SELECT grp, id, length(CAST(body AS BLOB)) AS bytes FROM views ORDER BY bytes DESC, grp, id LIMIT 1")
+      .prepare<[], { grp: string; id: string; bytes: number }>(
+        "SELECT grp, id, length(CAST(body AS BLOB)) AS bytes FROM views ORDER BY bytes DESC, grp, id LIMIT 1",
+      )
       .get();
     return row && { group: row.grp, id: row.id, bytes: row.bytes };
   }
@@ -161,7 +169,9 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
 
   list(limit: number): Promise<readonly DeadLetter[]> {
     return Promise.resolve(
-      this.statements.listDeadLetters.all(limit).map((row) => ({ reason: row.reason, failedAt: row.failed_at, event: JSON.parse(row.event) as RecordedEvent })),
+      this.statements.listDeadLetters
+        .all(limit)
+        .map((row) => ({ reason: row.reason, failedAt: row.failed_at, event: JSON.parse(row.event) as RecordedEvent })),
     );
   }
 
