@@ -3,7 +3,7 @@
  * bodies to it. Objects are open (`object`, not `strictObject`): a client must accept members
  * added later, and the tests check that every documented member is there with its type.
  */
-import { array, enum as enumOf, int, iso, nullable, number, object, optional, record, string, union, unknown } from "zod/mini";
+import { array, boolean, enum as enumOf, int, iso, nullable, number, object, optional, record, string, union, unknown } from "zod/mini";
 import type { OrderStatus } from "../domain/order-state.js";
 import { PROBLEM_CATALOGUE, PROBLEM_TYPE_BASE } from "../application/problems.js";
 import { customerSchema, articleLinesSchema } from "../domain/order-events.js";
@@ -31,6 +31,8 @@ const recordedEventSchema = object({
   streamId: string(),
   version,
   type: string(),
+  /** The schema version the event was stored with; `data` is shown in its type's current shape. */
+  schemaVersion: int(),
   data: unknown(),
   metadata: record(string(), unknown()),
   recordedAt: iso.datetime(),
@@ -94,6 +96,20 @@ export const healthSchema = object({
     lagEvents: nullable(number()),
     lagMs: nullable(number()),
     recentLag: optional(object({ count, p50Ms: nullable(number()), p99Ms: nullable(number()) })),
+    /** The generation of the views that serves reads (docs/adr/0011). */
+    servingGeneration: optional(int()),
+    /** Every live generation's progress, oldest first. */
+    generations: optional(
+      array(
+        object({
+          generation: int(),
+          position: union([number(), string(), nullable(number())]),
+          lagEvents: nullable(number()),
+          lagMs: nullable(number()),
+          serving: boolean(),
+        }),
+      ),
+    ),
   }),
   deadLetters: count,
 });
