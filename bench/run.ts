@@ -398,7 +398,8 @@ for (const w of ["W1", "W2", "W3"]) {
 lines.push("", "## HTTP level (local server, appends over HTTP, every 2xx durable before it is sent)", "");
 lines.push("| connections | appends/s | p50 latency (ms) | p99 latency (ms) | errors |", "| --- | --- | --- | --- | --- |");
 for (const c of [1, 8, 64]) {
-  const rs = http.runs.filter((r) => r.connections === c);
+  // Our server's runs only: the ceiling's runs have their own table below.
+  const rs = http.runs.filter((r) => r.server === "ours" && r.connections === c);
   lines.push(
     `| ${c} | ${fmt(median(rs.map((r) => r.perSecond)))} | ${median(rs.map((r) => r.p50))} | ${median(rs.map((r) => r.p99))} | ${rs.reduce((s, r) => s + r.errors, 0)} |`,
   );
