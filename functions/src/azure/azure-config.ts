@@ -55,13 +55,11 @@ const settings = z.object({
     "5000",
   ),
   VIEWS_GENERATIONS: z._default(
-    z
-      .string()
-      .check(
-        z.refine(isGenerationList, {
-          error: (issue) => `VIEWS_GENERATIONS must list generations (whole numbers from 1) in ascending order, e.g. "1,2"; ${got(issue)}`,
-        }),
-      ),
+    z.string().check(
+      z.refine(isGenerationList, {
+        error: (issue) => `VIEWS_GENERATIONS must list generations (whole numbers from 1) in ascending order, e.g. "1,2"; ${got(issue)}`,
+      }),
+    ),
     "1",
   ),
   // Keys and connection strings are refused by name, each with its own message.
