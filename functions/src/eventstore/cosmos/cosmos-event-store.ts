@@ -1,4 +1,4 @@
-import type { Container, JSONObject, JSONValue, OperationInput, OperationResponse, SqlQuerySpec } from "@azure/cosmos";
+import type { Container, JSONObject, JSONValue, OperationInput, SqlQuerySpec } from "@azure/cosmos";
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadOptions, StreamSlice } from "../event-store.js";
 import type { EventDocument } from "./event-document.js";
 import type { RetryPolicy } from "./cosmos-retry.js";
@@ -7,7 +7,7 @@ import { WrongExpectedVersionError } from "../errors.js";
 import { checkExpectedVersion } from "../expected-version.js";
 import { detectReplay } from "../replay-detection.js";
 import { schemaVersionOf } from "../upcasting.js";
-import { DEFAULT_RETRY_POLICY, withRetry } from "./cosmos-retry.js";
+import { batchWithRetry, DEFAULT_RETRY_POLICY, withRetry } from "./cosmos-retry.js";
 import { fromEventDocument, toEventDocument } from "./event-document.js";
 
 /** A TransactionalBatch takes at most 100 operations. */
@@ -85,22 +85,8 @@ export class CosmosEventStore implements EventStore {
       if (!(await this.exists(streamId, base))) throw new BatchRejected([404]);
       proveBase.length = 0;
     }
-    const response = await withRetry(async () => {
-      const result = await this.container.items.batch([...proveBase, ...creates], streamId);
-      recordCharge(
-        "events.batch",
-        result.headers["x-ms-request-charge"] === undefined ? sumCharges(result.result) : Number(result.headers["x-ms-request-charge"]),
-      );
-      const code = result.code ?? 200;
-      // A throttled or unavailable batch as a whole is retried like any other call.
-      if (code === 429 || code === 503 || code === 408)
-        throw Object.assign(new Error(`batch answered ${code}`), {
-          code,
-          retryAfterInMs: Number(result.headers["x-ms-retry-after-ms"] ?? NaN) || undefined,
-        });
-      return result;
-    }, this.retry);
-    const statuses = (response.result ?? []).map((r) => r.statusCode);
+    const results = await batchWithRetry(this.container, [...proveBase, ...creates], streamId, "events.batch", this.retry);
+    const statuses = results.map((r) => r.statusCode);
     if (statuses.length !== proveBase.length + creates.length)
       throw new Error(`batch answered ${statuses.length} results for ${proveBase.length + creates.length} operations`);
     if (statuses.every((s) => s < 400)) return;
@@ -180,8 +166,4 @@ export class CosmosEventStore implements EventStore {
   close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-function sumCharges(results: readonly OperationResponse[] | undefined): number {
-  return (results ?? []).reduce((sum, r) => sum + r.requestCharge, 0);
 }

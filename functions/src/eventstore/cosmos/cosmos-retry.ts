@@ -1,3 +1,5 @@
+import type { Container, OperationInput, OperationResponse } from "@azure/cosmos";
+import { recordCharge } from "../../shared/request-charge.js";
 import { StoreUnavailableError } from "../errors.js";
 import { withOriginalFailure } from "./cosmos-client.js";
 
@@ -81,4 +83,32 @@ export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPol
       waited += delay;
     }
   }
+}
+
+/**
+ * Runs a TransactionalBatch in one partition under withRetry, recording its request charge as
+ * `name`. A batch throttled or unavailable as a whole answers with a status instead of throwing,
+ * so such an answer is turned into an error withRetry retries like any other call. The
+ * operations' own statuses are left for the caller to read.
+ */
+export async function batchWithRetry(
+  container: Container,
+  operations: OperationInput[],
+  partitionKey: string,
+  name: string,
+  policy: RetryPolicy,
+): Promise<readonly OperationResponse[]> {
+  const response = await withRetry(async () => {
+    const result = await container.items.batch(operations, partitionKey);
+    const charge: unknown = result.headers["x-ms-request-charge"];
+    recordCharge(name, charge === undefined ? (result.result ?? []).reduce((sum, r) => sum + r.requestCharge, 0) : Number(charge));
+    const code = result.code ?? 200;
+    if (code === 429 || code === 503 || code === 408)
+      throw Object.assign(new Error(`batch answered ${code}`), {
+        code,
+        retryAfterInMs: Number(result.headers["x-ms-retry-after-ms"] ?? NaN) || undefined,
+      });
+    return result;
+  }, policy);
+  return response.result ?? [];
 }

@@ -2,7 +2,7 @@ import type { Container, JSONObject, OperationInput } from "@azure/cosmos";
 import type { RetryPolicy } from "../../eventstore/cosmos/cosmos-retry.js";
 import type { ViewKind } from "../view-keys.js";
 import type { SortedRow, StoredRow, ViewOp, ViewRow, ViewStore } from "../view-store.js";
-import { DEFAULT_RETRY_POLICY, withRetry } from "../../eventstore/cosmos/cosmos-retry.js";
+import { batchWithRetry, DEFAULT_RETRY_POLICY, withRetry } from "../../eventstore/cosmos/cosmos-retry.js";
 import { recordCharge } from "../../shared/request-charge.js";
 import { MAX_OPS_PER_COMMIT, ViewWriteConflictError } from "../view-store.js";
 
@@ -97,23 +97,7 @@ export class CosmosViewStore implements ViewStore {
       if (op.etag === undefined) return { operationType: "Create", partitionKey: group, resourceBody: documentOf(group, op.row) };
       return { operationType: "Replace", id: op.row.id, partitionKey: group, resourceBody: documentOf(group, op.row), ifMatch: op.etag };
     });
-    const response = await withRetry(async () => {
-      const result = await this.container.items.batch(operations, group);
-      const charge: unknown = result.headers["x-ms-request-charge"];
-      recordCharge(
-        "views.commit",
-        charge === undefined ? (result.result ?? []).reduce((sum, r) => sum + r.requestCharge, 0) : Number(charge),
-      );
-      const code = result.code ?? 200;
-      // A throttled or unavailable batch as a whole is retried like any other call.
-      if (code === 429 || code === 503 || code === 408)
-        throw Object.assign(new Error(`batch answered ${code}`), {
-          code,
-          retryAfterInMs: Number(result.headers["x-ms-retry-after-ms"] ?? NaN) || undefined,
-        });
-      return result;
-    }, this.retry);
-    const results = response.result ?? [];
+    const results = await batchWithRetry(this.container, operations, group, "views.commit", this.retry);
     if (results.length !== ops.length) throw new Error(`view batch answered ${results.length} results for ${ops.length} operations`);
     const statuses = results.map((r) => r.statusCode);
     if (statuses.some((s) => s === 412 || s === 409 || s === 404)) throw new ViewWriteConflictError(group);
