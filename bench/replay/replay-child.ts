@@ -6,7 +6,7 @@ import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sq
 const [eventsFile, viewsFile, batch] = process.argv.slice(2);
 if (eventsFile === undefined || viewsFile === undefined) throw new Error("usage: replay-child <events.db> <views.db> [batchSize]");
 const events = new SqliteEventStore({ file: eventsFile });
-const views = new SqliteProjectionStore(viewsFile);
+const views = new SqliteProjectionStore(viewsFile, { backgroundCheckpoints: true });
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
 const head = await events.headPosition();

@@ -20,7 +20,7 @@ const post = (message: FromProjector) => {
 };
 
 const events = new SqliteEventStore({ file: join(dataDir, "events.db") });
-const views = new SqliteProjectionStore(join(dataDir, viewsFile));
+const views = new SqliteProjectionStore(join(dataDir, viewsFile), { backgroundCheckpoints: true });
 const appendListeners = new Set<() => void>();
 // Appends happen on the API's connection: its "appended" messages wake the projector.
 const feed: EventFeed = {
