@@ -50,6 +50,8 @@ export interface SqliteProjectionStoreOptions {
    * this connection's commits. For the projector's writing connection; readers need none.
    */
   readonly backgroundCheckpoints?: boolean;
+  /** SQLite's page cache for this connection; SQLite's default is 2 MiB. */
+  readonly cacheMiB?: number;
 }
 
 /**
@@ -81,6 +83,8 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }
     this.db.exec(SCHEMA);
+    // Negative: KiB, SQLite's unit for a cache given by size rather than pages.
+    if (options.cacheMiB !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMiB * 1024)}`);
     if (options.backgroundCheckpoints === true && file !== ":memory:") {
       this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
       this.checkpointer = startBackgroundCheckpoints(file);
