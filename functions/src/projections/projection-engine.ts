@@ -78,22 +78,34 @@ export async function projectBatch(batch: readonly RecordedEvent[], ports: Proje
 }
 
 function groupByStream(batch: readonly RecordedEvent[]): { streams: StreamWork[]; ignored: number } {
-  const byStream = new Map<string, Map<number, RecordedEvent>>();
+  const byStream = new Map<string, RecordedEvent[]>();
   let ignored = 0;
   for (const event of batch) {
     if (orderNumberOfStream(event.streamId) === undefined) {
       ignored++;
       continue;
     }
-    const versions = byStream.get(event.streamId) ?? new Map<number, RecordedEvent>();
-    versions.set(event.version, event);
-    byStream.set(event.streamId, versions);
+    const events = byStream.get(event.streamId);
+    if (events === undefined) byStream.set(event.streamId, [event]);
+    else events.push(event);
   }
-  const streams = [...byStream].map(([streamId, versions]) => ({
-    orderNumber: orderNumberOfStream(streamId) ?? "",
-    events: [...versions.values()].sort((a, b) => a.version - b.version),
-  }));
+  const streams: StreamWork[] = [];
+  for (const [streamId, events] of byStream) {
+    streams.push({ orderNumber: orderNumberOfStream(streamId) ?? "", events: inVersionOrder(events) });
+  }
   return { streams, ignored };
+}
+
+/** A stream's events by version, each version once. A feed delivers them so almost always: check before sorting. */
+function inVersionOrder(events: RecordedEvent[]): RecordedEvent[] {
+  let ordered = true;
+  for (let i = 1; i < events.length && ordered; i++)
+    ordered = (events[i - 1] as RecordedEvent).version < (events[i] as RecordedEvent).version;
+  if (ordered) return events;
+  // Redelivered or interleaved: the last copy of a version wins, as it always has.
+  const versions = new Map<number, RecordedEvent>();
+  for (const event of events) versions.set(event.version, event);
+  return [...versions.values()].sort((a, b) => a.version - b.version);
 }
 
 /** Returns the streams whose summary write lost a race and must be projected again. */
