@@ -15,6 +15,7 @@ import { buildFunctions } from "../scripts/build-functions.js";
 import { seedEvents } from "./replay/seed-events.js";
 import { median } from "./simulator/percentiles.js";
 import { eventData } from "./store/workload.js";
+import { PROJECTOR_RESOURCES, projectorSemiSpaceFlag } from "../functions/src/local/projector-resources.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const FULL = process.argv.includes("--full");
@@ -25,8 +26,8 @@ const RUNS = 3;
 const SIZE = FULL
   ? { appends: 20_000, streams: 2000, httpSeconds: 10, replayEvents: 1_000_000, lagSeconds: 10, growthOrders: 20_000 }
   : { appends: 4000, streams: 2000, httpSeconds: 3, replayEvents: 100_000, lagSeconds: 4, growthOrders: 4000 };
-/** Catch-up batch of the replay: each batch's rows are small now, so a smaller batch costs little speed and bounds memory. */
-const REPLAY_BATCH = 10_000;
+/** Catch-up batch of the replay: the local projector worker's. */
+const REPLAY_BATCH = PROJECTOR_RESOURCES.catchUpBatchSize;
 if (secondsArg >= 0) SIZE.httpSeconds = Number(process.argv[secondsArg + 1]);
 const NODE = process.execPath;
 const work = mkdtempSync(join(tmpdir(), "es-bench-"));
@@ -257,6 +258,7 @@ interface ReplayRun {
   events: number;
   seconds: number;
   eventsPerSecond: number;
+  cpuSeconds: number;
   peakRssMiB: number;
 }
 
@@ -270,9 +272,22 @@ async function replay(): Promise<ReplayRun[]> {
   for (let run = 1; run <= RUNS; run++) {
     const views = join(dir, `views-${run}.db`);
     runs.push(
-      runJson(["--import", "tsx", "bench/replay/replay-child.ts", join(dir, "events.db"), views, String(REPLAY_BATCH)]) as ReplayRun,
+      // The worker's young generation, given to this child's main thread (projector-resources.ts).
+      runJson([
+        projectorSemiSpaceFlag(),
+        "--import",
+        "tsx",
+        "bench/replay/replay-child.ts",
+        join(dir, "events.db"),
+        views,
+        String(REPLAY_BATCH),
+      ]) as ReplayRun,
     );
-    log(`replay run ${run}: ${runs.at(-1)?.eventsPerSecond.toFixed(0)} events/s, peak ${runs.at(-1)?.peakRssMiB.toFixed(0)} MiB`);
+    const last = runs.at(-1);
+    if (last)
+      log(
+        `replay run ${run}: ${last.eventsPerSecond.toFixed(0)} events/s, ${last.cpuSeconds.toFixed(1)} CPU s, peak ${last.peakRssMiB.toFixed(0)} MiB`,
+      );
   }
   return runs;
 }
@@ -424,7 +439,7 @@ const rRate = median(replayRuns.map((r) => r.eventsPerSecond));
 const rPeak = Math.max(...replayRuns.map((r) => r.peakRssMiB));
 const rPeakMB = (rPeak * 2 ** 20) / 1e6;
 lines.push(
-  `Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}).`,
+  `Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}, the local projector worker's settings: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}; ${fmt(rEvents / median(replayRuns.map((r) => r.cpuSeconds)))} events per CPU-second, both threads counted).`,
   "",
 );
 lines.push("## Flat growth of the views", "");

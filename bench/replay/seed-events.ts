@@ -5,19 +5,22 @@ import { planOrders, stepsOf } from "../../functions/src/order-generator/order-p
 import { seededRandom } from "../../functions/src/order-generator/seeded-random.js";
 
 /**
- * Writes about `events` order events into a fresh store: the simulator's lifecycles, one
+ * Writes at least `events` order events (by at most one order's more) into a fresh store: the simulator's lifecycles, one
  * append per order, with the store's clock stepping so the orders spread over many days
  * (as a real log does; every hub-day and customer view grows with its share).
  */
 export async function seedEvents(file: string, events: number, onProgress?: (written: number) => void): Promise<number> {
   let clock = Date.parse("2026-01-01T08:00:00.000Z");
   const store = new SqliteEventStore({ file, clock: () => new Date((clock += 20_000)) });
-  const plans = planOrders(Math.ceil(events / 5.4), seededRandom(7), "replay");
+  // Plans average about 5 events: plan more orders than needed and stop once enough are written.
+  const plans = planOrders(Math.ceil(events / 4.5), seededRandom(7), "replay");
   let written = 0;
+  let reserved = 0;
   let next = 0;
   const at = "2026-01-01T12:00:00.000Z";
   const worker = async () => {
-    for (let i = next++; i < plans.length && written < events; i = next++) {
+    // Counted before the append, so that concurrent workers stop at the first order past `events`.
+    for (let i = next++; i < plans.length && reserved < events; i = next++) {
       const plan = plans[i];
       if (!plan) return;
       const orderNumber = plan.orderNumber;
@@ -48,6 +51,7 @@ export async function seedEvents(file: string, events: number, onProgress?: (wri
           }[suffix] ?? "OrderAccepted";
         return { eventId: randomUUID(), type, data, metadata: {} };
       });
+      reserved += batch.length;
       await store.append(`order-${orderNumber}`, batch, "no_stream");
       written += batch.length;
       if (i % 2000 === 0) onProgress?.(written);

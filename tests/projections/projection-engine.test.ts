@@ -198,4 +198,37 @@ describe("projection engine", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(writesAfterRejection).toBe(0);
   });
+
+  it("does not read the entries of orders it has never seen, yet counts an entry left by a crash only once", async () => {
+    const store = new SqliteProjectionStore(":memory:");
+    const reads: string[] = [];
+    let commits = 0;
+    const counted = around(store, {
+      read<T>(group: string, ids: readonly string[]) {
+        reads.push(...ids.map((id) => `${group} ${id}`));
+        return store.read<T>(group, ids);
+      },
+    });
+    const crashing = around(store, {
+      commit(group, ops) {
+        // The customer's commit lands, then the process dies before the hub-day's and the summary's.
+        if (commits++ > 0) return Promise.reject(new Error("crash"));
+        return store.commit(group, ops);
+      },
+    });
+    const p1 = recorded("p1", 1, "OrderRequested", requestedData("p1", 50200, 10200));
+    const p2 = recorded("p2", 1, "OrderRequested", requestedData("p2", 50200, 10200));
+    await expect(projectBatch([p1], { views: crashing, deadLetters: store, now })).rejects.toThrow("crash");
+    expect((await customerView(store, 50200))?.totalOrders).toBe(1);
+    expect(await orderSummary(store, "p1")).toBeUndefined();
+
+    await projectBatch([p1, p2], { views: counted, deadLetters: store, now });
+    // p1's customer entry exists without its summary: the first attempt presumes both entries
+    // absent, p1's create conflicts, and only the retry reads the customer's entries. The
+    // hub-day, where nothing conflicts, never reads an entry.
+    const entryReads = reads.filter((r) => / o:p[12]$/.test(r));
+    expect(entryReads.sort()).toEqual(["customer:0000000000050200 o:p1", "customer:0000000000050200 o:p2"]);
+    expect(await customerView(store, 50200)).toMatchObject({ totalOrders: 2 });
+    expect(await hubDayView(store, 10200, "2026-11-27")).toMatchObject({ ordersRequested: 2, articles: { Mojito: 4 } });
+  });
 });

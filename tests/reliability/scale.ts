@@ -1,4 +1,4 @@
-/** Sizes of the reliability suites: the full size by default, RELIABILITY_SCALE=ci for CI. */
+/** Sizes of the reliability suites: full size by default, RELIABILITY_SCALE=ci for CI (smaller, same checks). */
 const ci = process.env.RELIABILITY_SCALE === "ci";
 
 export const SCALE = {

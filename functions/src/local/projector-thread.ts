@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { FromProjector, ProjectorWorkerData, RecentLag, ToProjector } from "./projector-messages.js";
+import { PROJECTOR_RESOURCES } from "./projector-resources.js";
 
 /** The API's handle on one projector worker thread (projector-worker.ts). */
 export interface ProjectorThread {
@@ -23,6 +24,7 @@ export function startProjectorThread(options: ProjectorThreadOptions): Projector
   const worker = new Worker(new URL("./projector-worker.ts", import.meta.url), {
     workerData: workerData satisfies ProjectorWorkerData,
     execArgv: ["--import", "tsx"],
+    resourceLimits: { maxYoungGenerationSizeMb: PROJECTOR_RESOURCES.youngGenerationMiB },
   });
   let recentLag: RecentLag = { count: 0, p50Ms: null, p99Ms: null };
   let exited = false;

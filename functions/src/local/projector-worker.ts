@@ -10,6 +10,7 @@ import type { FromProjector, ProjectorWorkerData, ToProjector } from "./projecto
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
 import { LocalProjector } from "../projections/local-projector.js";
 import { SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
+import { PROJECTOR_RESOURCES } from "./projector-resources.js";
 
 const port = parentPort;
 if (port === null) throw new Error("projector-worker runs only as a worker thread");
@@ -20,7 +21,10 @@ const post = (message: FromProjector) => {
 };
 
 const events = new SqliteEventStore({ file: join(dataDir, "events.db") });
-const views = new SqliteProjectionStore(join(dataDir, viewsFile));
+const views = new SqliteProjectionStore(join(dataDir, viewsFile), {
+  backgroundCheckpoints: true,
+  cacheMiB: PROJECTOR_RESOURCES.viewsCacheMiB,
+});
 const appendListeners = new Set<() => void>();
 // Appends happen on the API's connection: its "appended" messages wake the projector.
 const feed: EventFeed = {
@@ -37,6 +41,7 @@ const projector: LocalProjector = new LocalProjector({
   views,
   deadLetters: views,
   checkpoints: views,
+  catchUpBatchSize: PROJECTOR_RESOURCES.catchUpBatchSize,
   transaction: (work) => views.inTransaction(work),
   onBatch: (outcome) => {
     post({ kind: "batch", position: outcome.position, recentLag: projector.recentLag() });

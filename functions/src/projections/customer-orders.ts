@@ -48,10 +48,10 @@ export const customerEntrySort = (entry: Pick<CustomerOrderEntry, "requestedAt" 
  * created, in the same commit.
  */
 export function customerUpdate(customerId: number, changes: readonly OrderChange[], maxOps = MAX_OPS_PER_COMMIT): GroupUpdate {
-  const ids = [HEADER_ID, ...changes.map((c) => customerEntryId(c.orderNumber))];
   return {
     group: viewKeys.customer(customerId),
-    ids,
+    ids: [HEADER_ID, ...changes.filter((c) => c.firstSeen !== true).map((c) => customerEntryId(c.orderNumber))],
+    presumedAbsent: changes.filter((c) => c.firstSeen === true).map((c) => customerEntryId(c.orderNumber)),
     plan(stored) {
       const header = stored.get(HEADER_ID) as CustomerHeader | undefined;
       let totalOrders = header?.totalOrders ?? 0;

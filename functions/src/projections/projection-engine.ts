@@ -78,22 +78,34 @@ export async function projectBatch(batch: readonly RecordedEvent[], ports: Proje
 }
 
 function groupByStream(batch: readonly RecordedEvent[]): { streams: StreamWork[]; ignored: number } {
-  const byStream = new Map<string, Map<number, RecordedEvent>>();
+  const byStream = new Map<string, RecordedEvent[]>();
   let ignored = 0;
   for (const event of batch) {
     if (orderNumberOfStream(event.streamId) === undefined) {
       ignored++;
       continue;
     }
-    const versions = byStream.get(event.streamId) ?? new Map<number, RecordedEvent>();
-    versions.set(event.version, event);
-    byStream.set(event.streamId, versions);
+    const events = byStream.get(event.streamId);
+    if (events === undefined) byStream.set(event.streamId, [event]);
+    else events.push(event);
   }
-  const streams = [...byStream].map(([streamId, versions]) => ({
-    orderNumber: orderNumberOfStream(streamId) ?? "",
-    events: [...versions.values()].sort((a, b) => a.version - b.version),
-  }));
+  const streams: StreamWork[] = [];
+  for (const [streamId, events] of byStream) {
+    streams.push({ orderNumber: orderNumberOfStream(streamId) ?? "", events: inVersionOrder(events) });
+  }
   return { streams, ignored };
+}
+
+/** A stream's events by version, each version once. A feed delivers them so almost always: check before sorting. */
+function inVersionOrder(events: RecordedEvent[]): RecordedEvent[] {
+  let ordered = true;
+  for (let i = 1; i < events.length && ordered; i++)
+    ordered = (events[i - 1] as RecordedEvent).version < (events[i] as RecordedEvent).version;
+  if (ordered) return events;
+  // Redelivered or interleaved: the last copy of a version wins, as it always has.
+  const versions = new Map<number, RecordedEvent>();
+  for (const event of events) versions.set(event.version, event);
+  return [...versions.values()].sort((a, b) => a.version - b.version);
 }
 
 /** Returns the streams whose summary write lost a race and must be projected again. */
@@ -116,9 +128,9 @@ async function projectStreams(
   const ordered = [...summaries].sort((a, b) =>
     a.doc.orderNumber < b.doc.orderNumber ? -1 : a.doc.orderNumber > b.doc.orderNumber ? 1 : 0,
   );
-  for (const { doc } of ordered) {
+  for (const { doc, stored } of ordered) {
     if (doc.order === null) continue;
-    const change: OrderChange = { orderNumber: doc.orderNumber, order: doc.order, version: doc.version };
+    const change: OrderChange = { orderNumber: doc.orderNumber, order: doc.order, version: doc.version, firstSeen: stored === undefined };
     const { customerId, hubId } = doc.order;
     const day = dayOf(doc.order.requestedAt);
     const theirs = customers.get(customerId) ?? [];
@@ -192,10 +204,12 @@ async function foldNewEvents(
     }
     if (event.version > doc.version + 1) {
       for (const missing of await readGap(ports, event.streamId, doc.version + 1, event.version - 1)) {
-        doc = await applyOrDeadLetter(doc, missing, ports, counters);
+        const next = applyOrDeadLetter(doc, missing, ports, counters);
+        doc = next instanceof Promise ? await next : next;
       }
     }
-    doc = await applyOrDeadLetter(doc, event, ports, counters);
+    const next = applyOrDeadLetter(doc, event, ports, counters);
+    doc = next instanceof Promise ? await next : next;
   }
   return doc;
 }
@@ -210,22 +224,27 @@ async function readGap(ports: ProjectionPorts, streamId: string, from: number, t
   return slice.events;
 }
 
-async function applyOrDeadLetter(
+/**
+ * The summary after the event. Synchronous unless the event is poison, when the dead letter is
+ * written first: a replay folds about a million events here, and a promise each would cost.
+ */
+function applyOrDeadLetter(
   doc: OrderSummaryDoc,
   event: RecordedEvent,
   ports: ProjectionPorts,
   counters: Counters,
-): Promise<OrderSummaryDoc> {
+): OrderSummaryDoc | Promise<OrderSummaryDoc> {
   try {
     const next = evolveSummary(doc, event);
     counters.applied++;
     return next;
   } catch (error) {
     if (!(error instanceof PoisonEventError)) throw error;
-    await ports.deadLetters.add({ event, reason: error.message, failedAt: ports.now().toISOString() });
-    counters.deadLettered++;
-    // The poison event is handled: the high-water mark moves past it, the state stays as it was.
-    return { ...doc, version: event.version };
+    return ports.deadLetters.add({ event, reason: error.message, failedAt: ports.now().toISOString() }).then(() => {
+      counters.deadLettered++;
+      // The poison event is handled: the high-water mark moves past it, the state stays as it was.
+      return { ...doc, version: event.version };
+    });
   }
 }
 
@@ -237,7 +256,8 @@ async function updateGroup(ports: ProjectionPorts, counters: Counters, update: G
   const maxRetries = ports.maxConflictRetries ?? 20;
   const { group } = update;
   for (let attempt = 0; ; attempt++) {
-    const stored = new Map(await ports.views.read(group, update.ids));
+    const ids = attempt === 0 || update.presumedAbsent === undefined ? update.ids : [...update.ids, ...update.presumedAbsent];
+    const stored = new Map(await ports.views.read(group, ids));
     const more = update.more?.(valuesOf(stored)).filter((id) => !stored.has(id)) ?? [];
     if (more.length > 0) for (const [id, row] of await ports.views.read(group, more)) stored.set(id, row);
     const etags = new Map([...stored].map(([id, row]) => [id, row.etag]));

@@ -14,6 +14,12 @@ export interface GroupUpdate {
   readonly group: string;
   /** Rows to read first: the header and the entries of the changed orders. */
   readonly ids: readonly string[];
+  /**
+   * Rows presumed absent (entries of orders seen for the first time): the first attempt does
+   * not read them and creates them under the condition that they do not exist; after a
+   * conflict they are read like the rest. During a replay this skips most reads.
+   */
+  readonly presumedAbsent?: readonly string[];
   /** Further rows to read once those are known (the article totals a stored entry counts in). */
   more?(stored: ReadonlyMap<string, unknown>): readonly string[];
   /**

@@ -3,12 +3,20 @@ import type { RecordedEvent } from "../../eventstore/event-store.js";
 import type { DeadLetter, DeadLetterStore } from "../dead-letters.js";
 import type { ViewKind } from "../view-keys.js";
 import type { CheckpointStore, SortedRow, StoredRow, ViewOp, ViewStore } from "../view-store.js";
+import type { BackgroundCheckpointer } from "./background-checkpointer.js";
 import { openDatabase } from "../../eventstore/sqlite/open-database.js";
+import { startBackgroundCheckpoints } from "./background-checkpointer.js";
 import { MAX_OPS_PER_COMMIT, ViewWriteConflictError } from "../view-store.js";
 
 /** Bumped when the views table changes shape: an older file's views are dropped and rebuilt from the first event. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
+/**
+ * A rowid table with a unique (grp, id) index, not a WITHOUT ROWID table keyed by (grp, id):
+ * order numbers arrive in no key order, so clustering whole rows by key made every new row
+ * land on a random page of the table, and a catch-up batch dirtied (and wrote to the WAL) a
+ * page per order. Here new rows are appended and only the small index entries land at random.
+ */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS views (
   grp  TEXT NOT NULL,
@@ -18,8 +26,8 @@ CREATE TABLE IF NOT EXISTS views (
   sort TEXT,
   etag INTEGER NOT NULL,
   body TEXT NOT NULL,
-  PRIMARY KEY (grp, id)
-) STRICT, WITHOUT ROWID;
+  UNIQUE (grp, id)
+) STRICT;
 CREATE INDEX IF NOT EXISTS views_by_rank ON views (kind, rank DESC, grp) WHERE rank IS NOT NULL;
 CREATE INDEX IF NOT EXISTS views_by_sort ON views (grp, sort) WHERE sort IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dead_letters (
@@ -36,6 +44,22 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 ) STRICT;
 `;
 
+export interface SqliteProjectionStoreOptions {
+  /**
+   * Checkpoint the WAL on a thread of its own (./background-checkpointer.ts) rather than inside
+   * this connection's commits. For the projector's writing connection; readers need none.
+   */
+  readonly backgroundCheckpoints?: boolean;
+  /** SQLite's page cache for this connection; SQLite's default is 2 MiB. */
+  readonly cacheMiB?: number;
+}
+
+/**
+ * With background checkpoints, the writer checkpoints by itself only past this many WAL pages
+ * (about 100 MB): the safety net should the checkpoint thread fall behind or be gone.
+ */
+const WRITER_CHECKPOINT_PAGES = 25_000;
+
 /**
  * Everything the local projector keeps, in one SQLite file apart from the events: the views,
  * the dead letters and its checkpoint, so deleting the file rebuilds the views from the first
@@ -49,8 +73,9 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   private readonly statements;
   private readonly commitAll: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
   private readonly commitOne: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
+  private readonly checkpointer: BackgroundCheckpointer | undefined;
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteProjectionStoreOptions = {}) {
     this.db = openDatabase(file, "NORMAL");
     if ((this.db.pragma("user_version", { simple: true }) as number) < SCHEMA_VERSION) {
       // Views of an older shape: rebuild them (dead letters are kept; a rebuild adds none twice).
@@ -58,10 +83,21 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }
     this.db.exec(SCHEMA);
+    // Negative: KiB, SQLite's unit for a cache given by size rather than pages.
+    if (options.cacheMiB !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMiB * 1024)}`);
+    if (options.backgroundCheckpoints === true && file !== ":memory:") {
+      this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+      this.checkpointer = startBackgroundCheckpoints(file);
+    }
     this.statements = {
       get: this.db.prepare<[string, string], { etag: number; body: string }>("SELECT etag, body FROM views WHERE grp = ? AND id = ?"),
       insert: this.db.prepare<[string, string, string, number | null, string | null, string]>(
         "INSERT OR IGNORE INTO views (grp, id, kind, rank, sort, etag, body) VALUES (?, ?, ?, ?, ?, 1, ?)",
+      ),
+      // A row's sort key rarely changes (an entry's request time, an article's name): this
+      // update leaves the sort index alone, and the one below runs only when it does change.
+      updateSameSort: this.db.prepare<[number | null, string, string, string, number, string | null]>(
+        "UPDATE views SET rank = ?, body = ?, etag = etag + 1 WHERE grp = ? AND id = ? AND etag = ? AND sort IS ?",
       ),
       update: this.db.prepare<[number | null, string | null, string, string, string, number]>(
         "UPDATE views SET rank = ?, sort = ?, body = ?, etag = etag + 1 WHERE grp = ? AND id = ? AND etag = ?",
@@ -101,7 +137,11 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
           if (this.statements.insert.run(group, row.id, row.kind, rank, sort, body).changes === 0) throw new ViewWriteConflictError(group);
           etags.set(row.id, "1");
         } else {
-          if (this.statements.update.run(rank, sort, body, group, row.id, Number(op.etag)).changes === 0)
+          const etag = Number(op.etag);
+          if (
+            this.statements.updateSameSort.run(rank, body, group, row.id, etag, sort).changes === 0 &&
+            this.statements.update.run(rank, sort, body, group, row.id, etag).changes === 0
+          )
             throw new ViewWriteConflictError(group);
           etags.set(row.id, String(Number(op.etag) + 1));
         }
@@ -201,7 +241,9 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     }
   }
 
+  /** Closes the connection; the checkpoint thread, if any, finishes its checkpoint and closes its own. */
   close(): void {
     if (this.db.open) this.db.close();
+    void this.checkpointer?.stop();
   }
 }
