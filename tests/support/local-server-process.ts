@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const START_LIMIT_MS = 120_000;
 
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -19,10 +20,12 @@ export function startServerProcess(dataDir: string): Promise<ServerProcess> {
   });
   let output = "";
   return new Promise((resolvePromise, reject) => {
+    // Loading the sources through tsx takes a second or two on a quiet machine and over 20 s on
+    // a loaded one; the limit only has to catch a server that never starts.
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`server did not start within 30 s:\n${output}`));
-    }, 30_000);
+      reject(new Error(`server did not start within ${START_LIMIT_MS / 1000} s:\n${output}`));
+    }, START_LIMIT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /http:\/\/127\.0\.0\.1:(\d+)\/api/.exec(output);
