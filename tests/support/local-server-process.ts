@@ -43,6 +43,36 @@ export function startServerProcess(dataDir: string): Promise<ServerProcess> {
   });
 }
 
+/** Resolves once the server has printed text matching `pattern`; rejects if it exits first or after `timeoutMs`. */
+export function waitForOutput(server: ServerProcess, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  const { child } = server;
+  return new Promise((resolvePromise, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off("data", check);
+      child.stderr?.off("data", check);
+      child.off("close", exited);
+      if (error === undefined) resolvePromise();
+      else reject(error);
+    };
+    // The fixture's own listener, added first, has already appended each chunk to output().
+    const check = () => {
+      if (pattern.test(server.output())) done();
+    };
+    const exited = () => {
+      done(new Error(`server exited before printing ${String(pattern)}:\n${server.output()}`));
+    };
+    const timer = setTimeout(() => {
+      done(new Error(`server did not print ${String(pattern)} within ${timeoutMs / 1000} s:\n${server.output()}`));
+    }, timeoutMs);
+    child.stdout?.on("data", check);
+    child.stderr?.on("data", check);
+    // "close", not "exit": it comes after the last of the output.
+    child.once("close", exited);
+    check();
+  });
+}
+
 export function waitForExit(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolvePromise) =>
