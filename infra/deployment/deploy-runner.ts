@@ -27,9 +27,9 @@ export interface CodeDeploymentOutputs extends CodeDeploymentInputs {
   readonly indexedFunctions: readonly string[];
 }
 
-/** What tests replace: the credential, the endpoints and the timings. */
+/** What tests replace: the credential, the endpoints, the clock and the timings. */
 export type RunnerOverrides = Partial<
-  Pick<OneDeployOptions, "fetch" | "sleep" | "pollIntervalMs" | "timeoutMs" | "retryDelayMs" | "log">
+  Pick<OneDeployOptions, "fetch" | "sleep" | "now" | "pollIntervalMs" | "timeoutMs" | "retryDelayMs" | "log">
 > & {
   /** Makes the one credential a deployment uses; default DefaultAzureCredential (so `az login` is enough). */
   readonly createCredential?: () => TokenCredential | Promise<TokenCredential>;
@@ -72,6 +72,7 @@ export async function deploy(inputs: CodeDeploymentInputs, overrides: RunnerOver
     log,
     ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
+    ...(overrides.now === undefined ? {} : { now: overrides.now }),
   };
   const { createCredential: _, propagationWindowMs, armBaseUrl, verifyTimeoutMs, verifyIntervalMs, ...deployOverrides } = overrides;
   const result = await oneDeploy({

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const START_LIMIT_MS = 120_000;
 
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -19,10 +20,12 @@ export function startServerProcess(dataDir: string): Promise<ServerProcess> {
   });
   let output = "";
   return new Promise((resolvePromise, reject) => {
+    // Loading the sources through tsx takes a second or two on a quiet machine and over 20 s on
+    // a loaded one; the limit only has to catch a server that never starts.
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`server did not start within 30 s:\n${output}`));
-    }, 30_000);
+      reject(new Error(`server did not start within ${START_LIMIT_MS / 1000} s:\n${output}`));
+    }, START_LIMIT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /http:\/\/127\.0\.0\.1:(\d+)\/api/.exec(output);
@@ -37,6 +40,36 @@ export function startServerProcess(dataDir: string): Promise<ServerProcess> {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
+  });
+}
+
+/** Resolves once the server has printed text matching `pattern`; rejects if it exits first or after `timeoutMs`. */
+export function waitForOutput(server: ServerProcess, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  const { child } = server;
+  return new Promise((resolvePromise, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off("data", check);
+      child.stderr?.off("data", check);
+      child.off("close", exited);
+      if (error === undefined) resolvePromise();
+      else reject(error);
+    };
+    // The fixture's own listener, added first, has already appended each chunk to output().
+    const check = () => {
+      if (pattern.test(server.output())) done();
+    };
+    const exited = () => {
+      done(new Error(`server exited before printing ${String(pattern)}:\n${server.output()}`));
+    };
+    const timer = setTimeout(() => {
+      done(new Error(`server did not print ${String(pattern)} within ${timeoutMs / 1000} s:\n${server.output()}`));
+    }, timeoutMs);
+    child.stdout?.on("data", check);
+    child.stderr?.on("data", check);
+    // "close", not "exit": it comes after the last of the output.
+    child.once("close", exited);
+    check();
   });
 }
 

@@ -95,6 +95,14 @@ export class DevServer {
         `HTTP/1.1 ${problem.status} ${problem.title}\r\ncontent-type: application/problem+json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );
     });
+    // Node closes a connection idle for 5 s by default (Node.js docs, server.keepAliveTimeout) and
+    // announces it as `Keep-Alive: timeout=5`; fetch (undici) drops an idle connection 2 s before
+    // the announced limit (undici Client docs, keepAliveTimeoutThreshold). When the server stalls
+    // longer than that margin, as on a loaded machine, its expired keep-alive timers run before it
+    // reads requests sent meanwhile, and it resets their connections: fetch does not retry a POST,
+    // so an append fails with "other side closed". At 65 s a connection must first sit idle for a
+    // minute, which busy clients never do.
+    this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
     this.server.maxHeadersCount = 100;
