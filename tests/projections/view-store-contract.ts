@@ -91,6 +91,23 @@ export function viewStoreContract(name: string, create: () => Promise<ViewStores
       expect((await views.page("customer:3", "2026-11-27T10:00:00.000Z a", 10)).map((r) => r.sort)).toEqual(["2026-11-27T10:00:00.000Z b"]);
     });
 
+    it("replaces a row whose sort key changes, and pages it under its new key only", async () => {
+      const { views } = await open();
+      const put = (sort: string | undefined, etag: string | undefined) => ({
+        type: "put" as const,
+        row: { id: "o:m", kind: "customer-order" as const, value: { sort }, ...(sort === undefined ? {} : { sort }) },
+        etag,
+      });
+      const first = (await views.commit("customer:5", [put("b", undefined)])).get("o:m");
+      const second = (await views.commit("customer:5", [put("a", first)])).get("o:m");
+      expect((await views.page<{ sort: string }>("customer:5", "", 10)).map((r) => [r.sort, r.value.sort])).toEqual([["a", "a"]]);
+      // A stale etag is a conflict whatever the sort key, the same or a new one.
+      await expect(views.commit("customer:5", [put("a", first)])).rejects.toBeInstanceOf(ViewWriteConflictError);
+      await expect(views.commit("customer:5", [put("c", first)])).rejects.toBeInstanceOf(ViewWriteConflictError);
+      await views.commit("customer:5", [put(undefined, second)]);
+      expect(await views.page("customer:5", "", 10)).toEqual([]);
+    });
+
     it("lists the top headers of a kind by rank, ties by group key", async () => {
       const { views } = await open();
       const ranks: [string, number][] = [
