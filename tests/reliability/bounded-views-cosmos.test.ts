@@ -14,7 +14,11 @@ import { SCALE } from "./scale.js";
 
 let endpoint: CosmosTestEndpoint;
 beforeAll(async () => {
-  endpoint = await startCosmosTestEndpoint();
+  // The stand-in answers a query (a group's rows by id, ARRAY_CONTAINS) by scanning every
+  // document of the container; past some 50,000 rows one such query takes longer than the
+  // product's 10 s request timeout. Cosmos DB serves it from the index: only the stand-in needs
+  // the longer limit.
+  endpoint = await startCosmosTestEndpoint({ requestTimeoutMs: 120_000 });
 });
 afterAll(async () => {
   await endpoint.close();

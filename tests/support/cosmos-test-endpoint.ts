@@ -42,7 +42,13 @@ export async function createContainer(database: Database, definition: ContainerD
  * bundled certificate has expired, so the caller must accept that in its own test process.
  */
 export async function startCosmosTestEndpoint(
-  options: { tls?: boolean; /** always cosmosdb-server, even with COSMOS_ENDPOINT */ local?: boolean } = {},
+  options: {
+    tls?: boolean;
+    /** always cosmosdb-server, even with COSMOS_ENDPOINT */
+    local?: boolean;
+    /** the client's per-request timeout; default 10 s, the product's */
+    requestTimeoutMs?: number;
+  } = {},
 ): Promise<CosmosTestEndpoint> {
   let server: Server | undefined;
   let endpoint: string;
@@ -58,7 +64,7 @@ export async function startCosmosTestEndpoint(
     endpoint = `${options.tls === true ? "https" : "http"}://127.0.0.1:${(local.address() as AddressInfo).port}`;
     key = Buffer.from("cosmosdb-server accepts any key").toString("base64");
   }
-  const client = clientFor(endpoint, key);
+  const client = clientFor(endpoint, key, options.requestTimeoutMs);
   const databases: Database[] = [];
   return {
     real,
