@@ -6,10 +6,12 @@ import type { AddressInfo } from "node:net";
 import type { ContainerDefinition } from "../../functions/src/eventstore/cosmos/container-definitions.js";
 import { createCosmosClient } from "../../functions/src/eventstore/cosmos/cosmos-client.js";
 import { CONTAINERS, indexingPolicyOf } from "../../functions/src/eventstore/cosmos/container-definitions.js";
+import { makeStandInScansLinear } from "./cosmosdb-server-linear-scan.js";
 
 /**
  * A Cosmos endpoint for tests: the real one named by COSMOS_ENDPOINT (with COSMOS_KEY; the
- * emulator's well-known key in CI), else @vercel/cosmosdb-server started in this process.
+ * emulator's well-known key in CI), else @vercel/cosmosdb-server started in this process, its
+ * scans made linear (cosmosdb-server-linear-scan.ts).
  */
 export interface CosmosTestEndpoint {
   readonly real: boolean;
@@ -58,6 +60,7 @@ export async function startCosmosTestEndpoint(
     endpoint = process.env.COSMOS_ENDPOINT ?? "";
     key = process.env.COSMOS_KEY ?? "";
   } else {
+    makeStandInScansLinear();
     const local = options.tls === true ? createHttpsServer() : createHttpServer();
     server = local;
     await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
