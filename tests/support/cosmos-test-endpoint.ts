@@ -44,13 +44,7 @@ export async function createContainer(database: Database, definition: ContainerD
  * bundled certificate has expired, so the caller must accept that in its own test process.
  */
 export async function startCosmosTestEndpoint(
-  options: {
-    tls?: boolean;
-    /** always cosmosdb-server, even with COSMOS_ENDPOINT */
-    local?: boolean;
-    /** the client's per-request timeout; default 10 s, the product's */
-    requestTimeoutMs?: number;
-  } = {},
+  options: { tls?: boolean; /** always cosmosdb-server, even with COSMOS_ENDPOINT */ local?: boolean } = {},
 ): Promise<CosmosTestEndpoint> {
   let server: Server | undefined;
   let endpoint: string;
@@ -67,7 +61,7 @@ export async function startCosmosTestEndpoint(
     endpoint = `${options.tls === true ? "https" : "http"}://127.0.0.1:${(local.address() as AddressInfo).port}`;
     key = Buffer.from("cosmosdb-server accepts any key").toString("base64");
   }
-  const client = clientFor(endpoint, key, options.requestTimeoutMs);
+  const client = clientFor(endpoint, key);
   const databases: Database[] = [];
   return {
     real,
