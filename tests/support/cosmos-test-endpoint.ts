@@ -6,10 +6,12 @@ import type { AddressInfo } from "node:net";
 import type { ContainerDefinition } from "../../functions/src/eventstore/cosmos/container-definitions.js";
 import { createCosmosClient } from "../../functions/src/eventstore/cosmos/cosmos-client.js";
 import { CONTAINERS, indexingPolicyOf } from "../../functions/src/eventstore/cosmos/container-definitions.js";
+import { makeStandInScansLinear } from "./cosmosdb-server-linear-scan.js";
 
 /**
  * A Cosmos endpoint for tests: the real one named by COSMOS_ENDPOINT (with COSMOS_KEY; the
- * emulator's well-known key in CI), else @vercel/cosmosdb-server started in this process.
+ * emulator's well-known key in CI), else @vercel/cosmosdb-server started in this process, its
+ * scans made linear (cosmosdb-server-linear-scan.ts).
  */
 export interface CosmosTestEndpoint {
   readonly real: boolean;
@@ -42,13 +44,7 @@ export async function createContainer(database: Database, definition: ContainerD
  * bundled certificate has expired, so the caller must accept that in its own test process.
  */
 export async function startCosmosTestEndpoint(
-  options: {
-    tls?: boolean;
-    /** always cosmosdb-server, even with COSMOS_ENDPOINT */
-    local?: boolean;
-    /** the client's per-request timeout; default 10 s, the product's */
-    requestTimeoutMs?: number;
-  } = {},
+  options: { tls?: boolean; /** always cosmosdb-server, even with COSMOS_ENDPOINT */ local?: boolean } = {},
 ): Promise<CosmosTestEndpoint> {
   let server: Server | undefined;
   let endpoint: string;
@@ -58,13 +54,14 @@ export async function startCosmosTestEndpoint(
     endpoint = process.env.COSMOS_ENDPOINT ?? "";
     key = process.env.COSMOS_KEY ?? "";
   } else {
+    makeStandInScansLinear();
     const local = options.tls === true ? createHttpsServer() : createHttpServer();
     server = local;
     await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
     endpoint = `${options.tls === true ? "https" : "http"}://127.0.0.1:${(local.address() as AddressInfo).port}`;
     key = Buffer.from("cosmosdb-server accepts any key").toString("base64");
   }
-  const client = clientFor(endpoint, key, options.requestTimeoutMs);
+  const client = clientFor(endpoint, key);
   const databases: Database[] = [];
   return {
     real,
