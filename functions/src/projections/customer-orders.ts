@@ -2,7 +2,7 @@ import type { ArticleLine } from "../domain/order-events.js";
 import type { OrderStatus } from "../domain/order-state.js";
 import type { GroupStep, GroupUpdate } from "./view-group.js";
 import type { OrderChange } from "./order-change.js";
-import { chunk } from "./view-group.js";
+import { chunk, entryReads } from "./view-group.js";
 import { HEADER_ID, viewKeys } from "./view-keys.js";
 import { MAX_OPS_PER_COMMIT } from "./view-store.js";
 
@@ -50,8 +50,7 @@ export const customerEntrySort = (entry: Pick<CustomerOrderEntry, "requestedAt" 
 export function customerUpdate(customerId: number, changes: readonly OrderChange[], maxOps = MAX_OPS_PER_COMMIT): GroupUpdate {
   return {
     group: viewKeys.customer(customerId),
-    ids: [HEADER_ID, ...changes.filter((c) => c.firstSeen !== true).map((c) => customerEntryId(c.orderNumber))],
-    presumedAbsent: changes.filter((c) => c.firstSeen === true).map((c) => customerEntryId(c.orderNumber)),
+    ...entryReads(changes, customerEntryId),
     plan(stored) {
       const header = stored.get(HEADER_ID) as CustomerHeader | undefined;
       let totalOrders = header?.totalOrders ?? 0;

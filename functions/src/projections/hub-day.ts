@@ -3,6 +3,7 @@ import type { OrderStatus } from "../domain/order-state.js";
 import type { GroupStep, GroupUpdate } from "./view-group.js";
 import type { OrderChange } from "./order-change.js";
 import type { ViewRow } from "./view-store.js";
+import { entryReads } from "./view-group.js";
 import { HEADER_ID, viewKeys } from "./view-keys.js";
 import { MAX_OPS_PER_COMMIT } from "./view-store.js";
 
@@ -87,8 +88,7 @@ export function hubDayUpdate(hubId: number, day: string, changes: readonly Order
     stored.get(hubDayEntryId(orderNumber)) as HubDayEntry | undefined;
   return {
     group: viewKeys.hubDay(hubId, day),
-    ids: [HEADER_ID, ...changes.filter((c) => c.firstSeen !== true).map((c) => hubDayEntryId(c.orderNumber))],
-    presumedAbsent: changes.filter((c) => c.firstSeen === true).map((c) => hubDayEntryId(c.orderNumber)),
+    ...entryReads(changes, hubDayEntryId),
     more(stored) {
       const articles = new Set<string>();
       for (const change of changes) {

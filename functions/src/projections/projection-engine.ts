@@ -202,14 +202,11 @@ async function foldNewEvents(
       if (firstAttempt) counters.duplicates++;
       continue;
     }
-    if (event.version > doc.version + 1) {
-      for (const missing of await readGap(ports, event.streamId, doc.version + 1, event.version - 1)) {
-        const next = applyOrDeadLetter(doc, missing, ports, counters);
-        doc = next instanceof Promise ? await next : next;
-      }
+    const gap = event.version > doc.version + 1 ? await readGap(ports, event.streamId, doc.version + 1, event.version - 1) : [];
+    for (const next of [...gap, event]) {
+      const folded = applyOrDeadLetter(doc, next, ports, counters);
+      doc = folded instanceof Promise ? await folded : folded;
     }
-    const next = applyOrDeadLetter(doc, event, ports, counters);
-    doc = next instanceof Promise ? await next : next;
   }
   return doc;
 }

@@ -1,4 +1,6 @@
+import type { OrderChange } from "./order-change.js";
 import type { ViewRow } from "./view-store.js";
+import { HEADER_ID } from "./view-keys.js";
 
 /** One atomic commit of a group: rows to put (the header first), rows to delete where they exist. */
 export interface GroupStep {
@@ -34,4 +36,18 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
+}
+
+/**
+ * The entry rows a group reads first, and those it presumes absent: the entries of orders seen
+ * for the first time (see GroupUpdate.presumedAbsent). Both views key their entries by order.
+ */
+export function entryReads(
+  changes: readonly OrderChange[],
+  entryId: (orderNumber: string) => string,
+): Pick<GroupUpdate, "ids" | "presumedAbsent"> {
+  const ids = [HEADER_ID];
+  const presumedAbsent: string[] = [];
+  for (const { orderNumber, firstSeen } of changes) (firstSeen === true ? presumedAbsent : ids).push(entryId(orderNumber));
+  return { ids, presumedAbsent };
 }

@@ -58,7 +58,10 @@ export function startBackgroundCheckpoints(
   let stopping: Promise<void> | undefined;
   return {
     stop() {
-      stopping ??= (worker.postMessage("stop"), exited);
+      if (stopping === undefined) {
+        worker.postMessage("stop");
+        stopping = exited;
+      }
       return stopping;
     },
   };

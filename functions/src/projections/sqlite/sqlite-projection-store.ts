@@ -143,7 +143,7 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
             this.statements.update.run(rank, sort, body, group, row.id, etag).changes === 0
           )
             throw new ViewWriteConflictError(group);
-          etags.set(row.id, String(Number(op.etag) + 1));
+          etags.set(row.id, String(etag + 1));
         }
       }
       return etags;
