@@ -4,6 +4,7 @@ import { apiClient } from "../support/http-client.js";
 import { serverFixture, waitForExit, waitForOutput } from "../support/local-server-process.js";
 import { newAcked, loadUntilKilled, verifyAfterCrashes } from "../support/crash-workload.js";
 import { address, CATALOGUE } from "../support/orders.js";
+import { until } from "../support/until.js";
 import { waitForProjection } from "../support/wait-for-projection.js";
 
 const fixture = serverFixture("es-crash-");
@@ -18,11 +19,6 @@ afterAll(() => fixture.dispose());
 const ORDERS_BEFORE_KILL = [30, 40, 50];
 /** Far above what a round needs on a loaded machine; only a server that stopped answering reaches it. */
 const ROUND_CAP_MS = 30_000;
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-}
 
 describe("SIGKILL while appends are in flight", () => {
   // Four server starts, each a fresh Node process that loads the TypeScript sources through

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
+import { until } from "../support/until.js";
 
 const dir = mkdtempSync(join(tmpdir(), "es-checkpoints-"));
 afterAll(() => {
@@ -23,11 +24,6 @@ async function writeRows(store: SqliteProjectionStore, prefix: string): Promise<
   });
 }
 
-async function eventually(check: () => boolean, ms: number): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) if (check()) return true;
-  return check();
-}
-
 describe("background checkpoints of the projection store", () => {
   it("leave the writer's commits free of checkpoints, and copy the WAL into the database on their own thread", async () => {
     const file = join(dir, "background.db");
@@ -39,7 +35,7 @@ describe("background checkpoints of the projection store", () => {
     // have landed between the COMMIT and this line.)
     expect(statSync(file).size).toBeLessThan(1_000_000);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(4_000_000);
-    expect(await eventually(() => statSync(file).size > 4_000_000, 10_000)).toBe(true);
+    expect(await until(() => statSync(file).size > 4_000_000, 10_000, 20)).toBe(true);
     store.close();
   });
 

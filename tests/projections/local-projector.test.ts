@@ -7,21 +7,8 @@ import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-e
 import { LocalProjector } from "../../functions/src/projections/local-projector.js";
 import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { requestedData } from "../support/orders.js";
+import { until } from "../support/until.js";
 import { orderSummary } from "./read-views.js";
-
-function until(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      condition().then((done) => {
-        if (done) resolve();
-        else if (Date.now() > deadline) reject(new Error("condition not met in time"));
-        else setTimeout(poll, 5);
-      }, reject);
-    };
-    poll();
-  });
-}
 
 describe("local projector", () => {
   it("is woken by appends, retries transient view-store errors without skipping, and resumes from its checkpoint", async () => {
@@ -53,7 +40,7 @@ describe("local projector", () => {
         "no_stream",
       );
     // The idle poll is a minute: only the append wake-up can make this finish in time.
-    await until(async () => (await views.getCheckpoint("views")) === 5);
+    expect(await until(async () => (await views.getCheckpoint("views")) === 5, 5000, 5)).toBe(true);
     // Three failing commits; a batch's customer and hub-day commits may fail in the same attempt.
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(errors).toEqual([50, 100, 200].slice(0, errors.length));
