@@ -10,7 +10,15 @@ import { requestedData } from "../support/orders.js";
 import { waitForProjection } from "../support/wait-for-projection.js";
 
 const CUSTOMERS = 20;
-const SEEDED_ORDERS = 1000;
+/**
+ * Enough history that the rebuild is still running when the test first reads: a rebuild
+ * projects some 50,000 events a second here, so 15,000 events take a few hundred milliseconds,
+ * against the few milliseconds to the first read. (1,000 orders became too few once replay got
+ * faster: the switch could come before the first read.)
+ */
+const SEEDED_ORDERS = 10_000;
+/** Appends in flight at once while seeding: they share commits, so seeding stays fast. */
+const SEED_CONCURRENCY = 100;
 const dirs: string[] = [];
 const apps: LocalApp[] = [];
 const logs: string[] = [];
@@ -32,20 +40,22 @@ const customerOf = (n: number) => 50100 + (n % CUSTOMERS);
 
 /** Seeds the store directly (fast), so that the rebuild has thousands of events to replay. */
 async function seed(app: LocalApp): Promise<string[]> {
-  const orderNumbers: string[] = [];
-  for (let n = 0; n < SEEDED_ORDERS; n++) {
-    const orderNumber = `seed-${n}`;
-    orderNumbers.push(orderNumber);
-    await app.events.append(
-      `order-${orderNumber}`,
-      [
-        { eventId: randomUUID(), type: "OrderRequested", data: requestedData(orderNumber, customerOf(n), 10020 + (n % 3)), metadata: {} },
-        ...(n % 2 === 0 ? [{ eventId: randomUUID(), type: "OrderAccepted", data: { orderNumber }, metadata: {} }] : []),
-      ],
-      "no_stream",
-    );
+  const orderNumbers = Array.from({ length: SEEDED_ORDERS }, (_, n) => `seed-${n}`);
+  for (let start = 0; start < SEEDED_ORDERS; start += SEED_CONCURRENCY) {
+    await Promise.all(orderNumbers.slice(start, start + SEED_CONCURRENCY).map((orderNumber, i) => seedOrder(app, orderNumber, start + i)));
   }
   return orderNumbers;
+}
+
+async function seedOrder(app: LocalApp, orderNumber: string, n: number): Promise<void> {
+  await app.events.append(
+    `order-${orderNumber}`,
+    [
+      { eventId: randomUUID(), type: "OrderRequested", data: requestedData(orderNumber, customerOf(n), 10020 + (n % 3)), metadata: {} },
+      ...(n % 2 === 0 ? [{ eventId: randomUUID(), type: "OrderAccepted", data: { orderNumber }, metadata: {} }] : []),
+    ],
+    "no_stream",
+  );
 }
 
 describe("npm start -- --rebuild-views", () => {
