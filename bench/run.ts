@@ -259,6 +259,7 @@ interface ReplayRun {
   seconds: number;
   eventsPerSecond: number;
   cpuSeconds: number;
+  projectionThreadCpuSeconds: number;
   peakRssMiB: number;
 }
 
@@ -286,7 +287,7 @@ async function replay(): Promise<ReplayRun[]> {
     const last = runs.at(-1);
     if (last)
       log(
-        `replay run ${run}: ${last.eventsPerSecond.toFixed(0)} events/s, ${last.cpuSeconds.toFixed(1)} CPU s, peak ${last.peakRssMiB.toFixed(0)} MiB`,
+        `replay run ${run}: ${last.eventsPerSecond.toFixed(0)} events/s, ${last.cpuSeconds.toFixed(1)} CPU s (projection thread ${last.projectionThreadCpuSeconds.toFixed(1)}), peak ${last.peakRssMiB.toFixed(0)} MiB`,
       );
   }
   return runs;
@@ -438,8 +439,13 @@ const rEvents = replayRuns[0]?.events ?? 0;
 const rRate = median(replayRuns.map((r) => r.eventsPerSecond));
 const rPeak = Math.max(...replayRuns.map((r) => r.peakRssMiB));
 const rPeakMB = (rPeak * 2 ** 20) / 1e6;
+const perMillion = (seconds: number) => (seconds / rEvents) * 1e6;
+const rCpu = perMillion(median(replayRuns.map((r) => r.cpuSeconds)));
+const rThreadCpu = perMillion(median(replayRuns.map((r) => r.projectionThreadCpuSeconds)));
 lines.push(
-  `Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}, the local projector worker's settings: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}; ${fmt(rEvents / median(replayRuns.map((r) => r.cpuSeconds)))} events per CPU-second, both threads counted).`,
+  `Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}, the local projector worker's settings: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}).`,
+  "",
+  `CPU per million events, median of the runs: ${rCpu.toFixed(1)} s for the whole process, of which ${rThreadCpu.toFixed(1)} s on the projecting thread (the rest: the checkpoint thread and V8's garbage-collection helpers). This machine has ${cpus().length} cores; 100,000 events/s would leave ${10 * cpus().length} core-seconds per million events (docs/benchmark-notes.md).`,
   "",
 );
 lines.push("## Flat growth of the views", "");
