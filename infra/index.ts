@@ -14,6 +14,7 @@ import { Monitoring } from "./components/monitoring.js";
 import { ViewGenerations } from "./components/view-generations.js";
 import { guardViewGenerations } from "./view-generations-guard.js";
 import { readStackConfig, tagsOf } from "./config.js";
+import { resourcePrefixOf } from "./resource-prefix.js";
 import { readDeploymentConfig } from "./deployment/deployment-config.js";
 import { defaultFunctionKey } from "./deployment/host-keys.js";
 
@@ -21,11 +22,7 @@ const config = readStackConfig();
 const viewGenerationSpan = { oldest: config.viewsRetireBelow, newest: config.viewsGeneration };
 await guardViewGenerations(viewGenerationSpan);
 const tags = tagsOf(config);
-// Stack names may hold capitals or underscores (an attendee's name); Azure names may not.
-const name = `es-${config.stack
-  .toLowerCase()
-  .replace(/[^a-z0-9-]/g, "-")
-  .slice(0, 16)}`;
+const name = resourcePrefixOf(config.stack);
 
 const group = new resources.ResourceGroup(`${name}-rg`, { location: config.location, tags });
 const resourceGroupName = group.name;
@@ -55,6 +52,7 @@ const access = new Access(`${name}-access`, {
   appInsightsId: monitoring.appInsights.id,
   cosmosAccountName: database.account.name,
   cosmosAccountId: database.account.id,
+  stackKey: `${config.project}/${config.stack}`,
 });
 const alerting = new Alerting(`${name}-alerts`, {
   resourceGroupName,

@@ -1,6 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as cosmosdb from "@pulumi/azure-native/cosmosdb/index.js";
 import * as pulumi from "@pulumi/pulumi";
+import { stableGuid } from "./stable-guid.js";
 
 /** Built-in Azure role definitions the app's identity needs (ids are the same in every tenant). */
 export const ROLE_DEFINITIONS = {
@@ -18,6 +19,8 @@ export interface AccessArgs {
   readonly appInsightsId: pulumi.Input<string>;
   readonly cosmosAccountName: pulumi.Input<string>;
   readonly cosmosAccountId: pulumi.Input<string>;
+  /** "<project>/<stack>": names the role assignment's GUID, the same at every `pulumi up`. */
+  readonly stackKey: string;
 }
 
 /**
@@ -51,8 +54,12 @@ export class Access extends pulumi.ComponentResource {
           principalId: args.principalId,
           roleDefinitionId: pulumi.interpolate`${args.cosmosAccountId}/sqlRoleDefinitions/${COSMOS_DATA_CONTRIBUTOR}`,
           scope: args.cosmosAccountId,
+          // "The GUID for the Role Assignment" (https://learn.microsoft.com/rest/api/cosmos-db-resource-provider/sql-resources/create-update-sql-role-assignment):
+          // given, since the provider would name it after the resource, which is no GUID.
+          roleAssignmentId: stableGuid(`${args.stackKey}/cosmos-data-contributor`),
         },
-        { parent: this },
+        // Deleted before its successor is created: the identity never holds the role twice.
+        { parent: this, deleteBeforeReplace: true },
       ),
     ];
     this.registerOutputs({});

@@ -1,7 +1,7 @@
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights/index.js";
 import * as monitor from "@pulumi/azure-native/monitor/index.js";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
+import { stableGuid } from "./stable-guid.js";
 import type { StackConfig } from "../config.js";
 import { PROJECTION_LAG_METRIC } from "../../functions/src/azure/app-insights-metrics.js";
 
@@ -75,14 +75,17 @@ export const ALERT_QUERIES = {
     `| extend throttledPercent = iff(total < 100, 0.0, 100.0 * throttled / total)`,
 } as const;
 
+/**
+ * A log alert's window as ISO 8601, an hour written as the documented `PT1H` rather than
+ * `PT60M` (window sizes PT1M to PT15M, PT30M, PT45M, PT1H, ...: the scheduled query rule's
+ * windowSize in https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/monitor_scheduled_query_rules_alert_v2).
+ */
+export function windowOf(minutes: number): string {
+  return minutes % 60 === 0 ? `PT${minutes / 60}H` : `PT${minutes}M`;
+}
+
 /** Throttled share of Cosmos DB requests above which the throttling alert fires, in percent. */
 export const COSMOS_THROTTLED_PERCENT_ALERT = 5;
-
-/** A stable GUID from a name: workbooks must be named by GUID, and a stack keeps its own. */
-export function stableGuid(name: string): string {
-  const h = createHash("sha256").update(name).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /**
  * What tells a user something is wrong, and where they look: Cosmos diagnostics into the
@@ -100,7 +103,7 @@ export class Alerting extends pulumi.ComponentResource {
     super("eventsourcing:azure:Alerting", name, {}, options);
     const { resourceGroupName, config, tags } = args;
 
-    new monitor.DiagnosticSetting(
+    const cosmosDiagnostics = new monitor.DiagnosticSetting(
       `${name}-cosmos-diagnostics`,
       {
         resourceUri: args.cosmosAccountId,
@@ -142,6 +145,14 @@ export class Alerting extends pulumi.ComponentResource {
       readonly scope?: pulumi.Input<string>;
       /** ISO 8601 duration of the window the query runs over; default five minutes. */
       readonly windowSize?: string;
+      /**
+       * For a query on a table that appears only once data flows (Cosmos DB's resource-specific
+       * diagnostics in a new workspace): creating the rule would otherwise fail with "Failed to
+       * resolve table or column expression" (https://github.com/Azure/bicep/issues/11378).
+       * skipQueryValidation "is used by the scheduledQueryRule RP so that a rule can be deployed
+       * before a table exists" (https://github.com/Azure/azure-rest-api-specs/pull/32650).
+       */
+      readonly tableAppearsLater?: pulumi.Resource;
     }
     const logAlert = (suffix: string, alert: LogAlert) =>
       new monitor.ScheduledQueryRule(
@@ -170,9 +181,10 @@ export class Alerting extends pulumi.ComponentResource {
             ],
           },
           actions: { actionGroups },
+          ...(alert.tableAppearsLater === undefined ? {} : { skipQueryValidation: true }),
           tags,
         },
-        { parent: this },
+        { parent: this, ...(alert.tableAppearsLater === undefined ? {} : { dependsOn: [alert.tableAppearsLater] }) },
       );
 
     this.alerts = [
@@ -189,7 +201,7 @@ export class Alerting extends pulumi.ComponentResource {
         measure: "stalled",
         timeAggregation: "Maximum",
         threshold: 0,
-        windowSize: `PT${config.projectorStallAlertMinutes}M`,
+        windowSize: windowOf(config.projectorStallAlertMinutes),
       }),
       logAlert("cosmos-throttling", {
         description: `More than ${COSMOS_THROTTLED_PERCENT_ALERT}% of Cosmos DB requests throttled (429) over 15 minutes: raise the autoscale maximum or spread the load`,
@@ -199,6 +211,7 @@ export class Alerting extends pulumi.ComponentResource {
         threshold: COSMOS_THROTTLED_PERCENT_ALERT,
         scope: args.workspaceId,
         windowSize: "PT15M",
+        tableAppearsLater: cosmosDiagnostics,
       }),
       logAlert("projection-lag", {
         description: `Projection lags more than ${config.projectionLagAlertSeconds} s`,

@@ -138,7 +138,9 @@ export class FunctionsApp extends pulumi.ComponentResource {
         siteConfig: { appSettings, minTlsVersion: "1.2", scmMinTlsVersion: "1.2", http20Enabled: true },
         tags,
       },
-      { parent: this, transforms: [stripFlexRejectedSiteProperties] },
+      // The deployment storage names the container by URL only: without this the app could be
+      // created before the container its packages go to.
+      { parent: this, transforms: [stripFlexRejectedSiteProperties], dependsOn: [this.deploymentContainer] },
     );
     // Basic (user name and password) publishing credentials off for both FTP and the SCM site.
     new web.WebAppFtpAllowed(`${name}-no-ftp-credentials`, { resourceGroupName, name: this.app.name, allow: false }, { parent: this });

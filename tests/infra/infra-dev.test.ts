@@ -11,6 +11,7 @@ import type { AppDependencies } from "../../functions/src/handlers/dependencies.
 import { createRoutes } from "../../functions/src/handlers/routes.js";
 import { FLEX_REJECTED_APP_SETTINGS, FLEX_REJECTED_SITE_PROPERTIES, flexRejectionsIn } from "../../policy/flex-consumption-rules.js";
 import { runProgram, SUBSCRIPTION, valueOf } from "./program-under-mocks.js";
+import { stableGuid } from "../../infra/components/stable-guid.js";
 
 // The program builds the functions bundle; here it builds into a temporary folder, never the repository's dist/.
 const BUILD_DIR = mkdtempSync(join(tmpdir(), "es-infra-dev-"));
@@ -173,11 +174,15 @@ describe("the dev stack under mocks", () => {
       );
     expect(assignments).toHaveLength(2);
     const account = run.one("azure-native:cosmosdb:DatabaseAccount");
-    expect(run.one("azure-native:cosmosdb:SqlResourceSqlRoleAssignment").inputs).toMatchObject({
+    const cosmosAssignment = run.one("azure-native:cosmosdb:SqlResourceSqlRoleAssignment").inputs;
+    expect(cosmosAssignment).toMatchObject({
       principalId,
       scope: account.id,
       roleDefinitionId: `${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002`,
     });
+    // Azure names the assignment by GUID; the stack asks for the same one at every update.
+    expect(cosmosAssignment.roleAssignmentId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(cosmosAssignment.roleAssignmentId).toBe(stableGuid("eventsourcing-azure/dev/cosmos-data-contributor"));
   });
 
   it("sends telemetry to a workspace-based Application Insights with local auth off, and Cosmos diagnostics to the workspace", () => {
@@ -231,6 +236,10 @@ describe("the dev stack under mocks", () => {
     });
     const throttling = ruleOf("CDBDataPlaneRequests");
     expect(throttling?.inputs).toMatchObject({ windowSize: "PT15M", scopes: [run.one("azure-native:operationalinsights:Workspace").id] });
+    // Its table exists only once Cosmos DB's diagnostics flow; the others' tables always do, and keep their validation.
+    expect(throttling?.inputs.skipQueryValidation).toBe(true);
+    for (const rule of run.ofType("azure-native:monitor:ScheduledQueryRule").filter((r) => r !== throttling))
+      expect(rule.inputs.skipQueryValidation, rule.name).toBeUndefined();
     expect(throttling?.inputs.criteria.allOf[0]).toMatchObject({
       query: expect.stringContaining('"429"'),
       metricMeasureColumn: "throttledPercent",
