@@ -60,4 +60,89 @@ describe("local projector", () => {
     views.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  it("keeps its back-off while appends arrive, and a stop ends the back-off at once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "es-projector-"));
+    const events = new SqliteEventStore({ file: join(dir, "events.db") });
+    const views = new SqliteProjectionStore(join(dir, "views.db"));
+    const broken = Object.assign(Object.create(views) as SqliteProjectionStore, {
+      commit: () => Promise.reject(new Error("disk unavailable")),
+    });
+    const backoffs: number[] = [];
+    const projector = new LocalProjector({
+      feed: events,
+      views: broken,
+      deadLetters: views,
+      checkpoints: views,
+      idlePollMs: 60_000,
+      batchSize: 2,
+      onError: (_e, retryIn) => backoffs.push(retryIn),
+    });
+    projector.start();
+    // Appends every 10 ms for 1.2 s: each would wake a projector that let appends end its back-off.
+    const appendsUntil = Date.now() + 1200;
+    for (let n = 0; Date.now() < appendsUntil; n++) {
+      await events.append(
+        `order-bo-${n}`,
+        [{ eventId: crypto.randomUUID(), type: "OrderRequested", data: requestedData(`bo-${n}`), metadata: {} }],
+        "no_stream",
+      );
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Back-offs of 50, 100, 200, 400 and 800 ms: at most six attempts fit in 1.2 s.
+    expect(backoffs.length).toBeGreaterThanOrEqual(3);
+    expect(backoffs.length).toBeLessThanOrEqual(6);
+    expect(backoffs).toEqual([50, 100, 200, 400, 800, 1600].slice(0, backoffs.length));
+    // The projector now waits out a back-off of 800 ms or more.
+    const stopping = Date.now();
+    await projector.stop();
+    expect(Date.now() - stopping).toBeLessThan(700);
+    await events.close();
+    views.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("switches to catch-up batches when far behind, and retries a failed batch smaller", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "es-projector-"));
+    const events = new SqliteEventStore({ file: join(dir, "events.db") });
+    const views = new SqliteProjectionStore(join(dir, "views.db"));
+    for (let n = 0; n < 100; n++)
+      await events.append(
+        `order-cu-${n}`,
+        [{ eventId: crypto.randomUUID(), type: "OrderRequested", data: requestedData(`cu-${n}`), metadata: {} }],
+        "no_stream",
+      );
+    const sizes: number[] = [];
+    const feed = {
+      readAll: (after: number, max: number) => {
+        sizes.push(max);
+        return events.readAll(after, max);
+      },
+      headPosition: () => events.headPosition(),
+      onAppended: (listener: () => void) => events.onAppended(listener),
+    };
+    let failuresLeft = 1;
+    const flaky = Object.assign(Object.create(views) as SqliteProjectionStore, {
+      commit(group: string, ops: readonly ViewOp[]) {
+        if (failuresLeft-- > 0) return Promise.reject(new Error("transient: disk busy"));
+        return views.commit(group, ops);
+      },
+    });
+    const projector = new LocalProjector({
+      feed,
+      views: flaky,
+      deadLetters: views,
+      checkpoints: views,
+      batchSize: 8,
+      catchUpBatchSize: 40,
+    });
+    projector.start();
+    expect(await until(async () => (await views.getCheckpoint("views")) === 100, 10_000, 5)).toBe(true);
+    await projector.stop();
+    // A failed batch of 8 is retried as 2; then, 90 events behind, batches of 40.
+    expect(sizes.slice(0, 3)).toEqual([8, 2, 40]);
+    expect(sizes.filter((size) => size === 40).length).toBeGreaterThanOrEqual(2);
+    await events.close();
+    views.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

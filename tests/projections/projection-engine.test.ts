@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RecordedEvent } from "../../functions/src/eventstore/event-store.js";
 import type { ViewOp, ViewStore } from "../../functions/src/projections/view-store.js";
 import { projectBatch } from "../../functions/src/projections/projection-engine.js";
+import { ViewWriteConflictError } from "../../functions/src/projections/view-store.js";
 import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { requestedData } from "../support/orders.js";
 import { customerView, hubDayView, orderSummary, orderView } from "./read-views.js";
@@ -184,19 +185,67 @@ describe("projection engine", () => {
     const store = new SqliteProjectionStore(":memory:");
     let rejected = false;
     let writesAfterRejection = 0;
+    let inFlight = 0;
     const slow = around(store, {
       async commit(group: string, ops: readonly ViewOp[]) {
-        await new Promise((r) => setTimeout(r, group === "customer:0000000000050100" ? 1 : 20));
-        if (group === "customer:0000000000050100") throw new Error("disk unavailable");
-        if (rejected) writesAfterRejection++;
-        return store.commit(group, ops);
+        inFlight++;
+        try {
+          await new Promise((r) => setTimeout(r, group === "customer:0000000000050100" ? 1 : 20));
+          if (group === "customer:0000000000050100") throw new Error("disk unavailable");
+          if (rejected) writesAfterRejection++;
+          return await store.commit(group, ops);
+        } finally {
+          inFlight--;
+        }
       },
     });
     const batch = Array.from({ length: 8 }, (_, n) => recorded(`s${n}`, 1, "OrderRequested", requestedData(`s${n}`, 50100 + n, 10100 + n)));
     await expect(projectBatch(batch, { views: slow, deadLetters: store, now, concurrency: 4 })).rejects.toThrow("disk unavailable");
     rejected = true;
-    await new Promise((r) => setTimeout(r, 100));
+    // Settled before the rejection: nothing of the batch is still on its way to the store.
+    expect(inFlight).toBe(0);
+    // Nor is anything started later (the slowest commit waits 20 ms).
+    await new Promise((r) => setTimeout(r, 50));
     expect(writesAfterRejection).toBe(0);
+  });
+
+  it("counts each event once when a summary write loses a race and its stream is projected again", async () => {
+    const store = new SqliteProjectionStore(":memory:");
+    // The first summary write of each listed order loses; for "w" another instance wrote the same summary first.
+    const losing = new Set(["order:x", "order:d", "order:w"]);
+    const racing = around(store, {
+      async commit(group, ops) {
+        if (!losing.delete(group)) return store.commit(group, ops);
+        if (group === "order:w") await store.commit(group, ops);
+        throw new ViewWriteConflictError(group);
+      },
+    });
+    const poison = await projectBatch(
+      [
+        recorded("x", 1, "OrderRequested", requestedData("x")),
+        recorded("x", 2, "OrderAccepted", {}),
+        recorded("x", 3, "OrderRequested", requestedData("x")),
+      ],
+      { views: racing, deadLetters: store, now },
+    );
+    expect(poison).toMatchObject({ applied: 2, deadLettered: 1, duplicates: 0 });
+    expect(await store.count()).toBe(1);
+
+    await projectBatch([recorded("d", 1, "OrderRequested", requestedData("d"))], { views: store, deadLetters: store, now });
+    const redelivered = [recorded("d", 1, "OrderRequested", requestedData("d")), recorded("d", 2, "OrderAccepted", {})];
+    expect(await projectBatch(redelivered, { views: racing, deadLetters: store, now })).toMatchObject({ applied: 1, duplicates: 1 });
+
+    // The winner applied both events: they are neither this batch's work nor duplicates it was sent.
+    const won = [recorded("w", 1, "OrderRequested", requestedData("w")), recorded("w", 2, "OrderAccepted", {})];
+    expect(await projectBatch(won, { views: racing, deadLetters: store, now })).toMatchObject({ applied: 0, duplicates: 0 });
+    expect((await orderSummary(store, "w"))?.order?.status).toBe("ACCEPTED");
+    expect(losing.size).toBe(0);
+  });
+
+  it.each([2, 101, 2.5, 0])("refuses %s operations per commit", async (maxOpsPerCommit) => {
+    const store = new SqliteProjectionStore(":memory:");
+    const batch = [recorded("m", 1, "OrderRequested", requestedData("m"))];
+    await expect(projectBatch(batch, { views: store, deadLetters: store, now, maxOpsPerCommit })).rejects.toThrow(RangeError);
   });
 
   it("does not read the entries of orders it has never seen, yet counts an entry left by a crash only once", async () => {

@@ -48,6 +48,8 @@ export const customerEntrySort = (entry: Pick<CustomerOrderEntry, "requestedAt" 
  * created, in the same commit.
  */
 export function customerUpdate(customerId: number, changes: readonly OrderChange[], maxOps = MAX_OPS_PER_COMMIT): GroupUpdate {
+  // The header and one entry is the least a commit must take to make progress.
+  if (maxOps < 2) throw new Error("a customer commit needs room for at least 2 operations");
   return {
     group: viewKeys.customer(customerId),
     ...entryReads(changes, customerEntryId),

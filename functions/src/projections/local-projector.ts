@@ -46,7 +46,10 @@ export class LocalProjector {
   private readonly now: () => Date;
   private running = false;
   private loop: Promise<void> | undefined;
+  /** Ends the idle wait: an append, or stop. */
   private wake: (() => void) | undefined;
+  /** Ends any wait, the back-off after a failure included: only stop. */
+  private interrupt: (() => void) | undefined;
   private woken = false;
   private unsubscribe: (() => void) | undefined;
   private position = 0;
@@ -91,6 +94,7 @@ export class LocalProjector {
     this.running = false;
     this.unsubscribe?.();
     this.signal();
+    this.interrupt?.();
     await this.loop;
   }
 
@@ -120,7 +124,8 @@ export class LocalProjector {
         this.shrunkTo = Math.max(1, Math.floor(failedSize / 4));
         backoffMs = Math.min(Math.max(backoffMs * 2, 50), 5000);
         this.options.onError?.(error, backoffMs);
-        await this.sleep(backoffMs);
+        // Appends do not cut the back-off short: a failing store is not retried at their rate.
+        await this.sleep(backoffMs, { wakeOnAppend: false });
       }
     }
   }
@@ -152,18 +157,19 @@ export class LocalProjector {
 
   /** Waits for an append or the poll interval; an append during the last batch skips the wait. */
   private async idle(): Promise<void> {
-    if (!this.woken) await this.sleep(this.idlePollMs);
+    if (!this.woken) await this.sleep(this.idlePollMs, { wakeOnAppend: true });
     this.woken = false;
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, { wakeOnAppend }: { wakeOnAppend: boolean }): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      this.wake = wakeOnAppend ? done : undefined;
+      this.interrupt = done;
     });
   }
 }

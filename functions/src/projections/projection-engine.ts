@@ -10,7 +10,7 @@ import { dayOf, hubDayUpdate } from "./hub-day.js";
 import { emptySummary, evolveSummary } from "./order-summary.js";
 import { PoisonEventError } from "./poison-event-error.js";
 import { HEADER_ID, viewKeys } from "./view-keys.js";
-import { readRow, ViewWriteConflictError } from "./view-store.js";
+import { MAX_OPS_PER_COMMIT, readRow, ViewWriteConflictError } from "./view-store.js";
 
 /** What projecting needs, in every runtime (the local projector, the Azure change-feed trigger). */
 export interface ProjectionPorts {
@@ -23,8 +23,9 @@ export interface ProjectionPorts {
   /** How often one document's write is retried after a 412 before the batch fails; default 20. */
   readonly maxConflictRetries?: number;
   /**
-   * Operations per group commit; default and maximum MAX_OPS_PER_COMMIT (100). Tests lower it
-   * to make a few orders take several commits per group.
+   * Operations per group commit: 3 (a header, an entry and an article row) to
+   * MAX_OPS_PER_COMMIT (100), the default. Tests lower it to make a few orders take several
+   * commits per group.
    */
   readonly maxOpsPerCommit?: number;
   /** Documents read or written at once; default 16 (Cosmos DB round trips overlap; SQLite is unaffected). */
@@ -46,6 +47,12 @@ export interface BatchOutcome {
 interface StreamWork {
   readonly orderNumber: string;
   readonly events: RecordedEvent[];
+  /**
+   * The summary's version when the batch first read it: events up to it were in the views
+   * before this batch. A retry after a lost race sees more, applied by the winner: those are
+   * neither this batch's duplicates nor its work.
+   */
+  readonly versionBefore?: number;
 }
 
 interface Counters {
@@ -54,6 +61,9 @@ interface Counters {
   deadLettered: number;
   writes: number;
 }
+
+/** One stream's part of the outcome, added to the batch's once its summary is written. */
+type StreamTally = Omit<Counters, "writes">;
 
 /**
  * Projects a batch of events, delivered at least once and in order per stream only, into the
@@ -65,6 +75,9 @@ interface Counters {
  * re-reads and re-applies.
  */
 export async function projectBatch(batch: readonly RecordedEvent[], ports: ProjectionPorts): Promise<BatchOutcome> {
+  const maxOps = ports.maxOpsPerCommit ?? MAX_OPS_PER_COMMIT;
+  if (!Number.isInteger(maxOps) || maxOps < 3 || maxOps > MAX_OPS_PER_COMMIT)
+    throw new RangeError(`maxOpsPerCommit must be a whole number from 3 to ${MAX_OPS_PER_COMMIT}, not ${maxOps}`);
   const counters: Counters = { applied: 0, duplicates: 0, deadLettered: 0, writes: 0 };
   const { streams, ignored } = groupByStream(batch);
   let pending = streams;
@@ -72,7 +85,7 @@ export async function projectBatch(batch: readonly RecordedEvent[], ports: Proje
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > maxRetries)
       throw new Error(`order summaries still conflicting after ${maxRetries} retries: ${pending.map((s) => s.orderNumber).join(", ")}`);
-    pending = await projectStreams(pending, ports, counters, attempt === 0);
+    pending = await projectStreams(pending, { ...ports, maxOpsPerCommit: maxOps }, counters);
   }
   return { ...counters, ignored };
 }
@@ -109,17 +122,15 @@ function inVersionOrder(events: RecordedEvent[]): RecordedEvent[] {
 }
 
 /** Returns the streams whose summary write lost a race and must be projected again. */
-async function projectStreams(
-  streams: readonly StreamWork[],
-  ports: ProjectionPorts,
-  counters: Counters,
-  firstAttempt: boolean,
-): Promise<StreamWork[]> {
+async function projectStreams(streams: readonly StreamWork[], ports: ProjectionPorts, counters: Counters): Promise<StreamWork[]> {
   const limit = ports.concurrency ?? 16;
   const summaries = await mapLimit(streams, limit, async (work) => {
     const stored = await readRow<OrderSummaryDoc>(ports.views, viewKeys.order(work.orderNumber), HEADER_ID);
-    const doc = await foldNewEvents(stored?.value ?? emptySummary(work.orderNumber), work, ports, counters, firstAttempt);
-    return { work, stored, doc };
+    const start = stored?.value ?? emptySummary(work.orderNumber);
+    const versionBefore = work.versionBefore ?? start.version;
+    const tally: StreamTally = { applied: 0, duplicates: 0, deadLettered: 0 };
+    const doc = await foldNewEvents(start, versionBefore, work, ports, tally);
+    return { work: { ...work, versionBefore }, stored, doc, tally };
   });
 
   const customers = new Map<number, OrderChange[]>();
@@ -149,18 +160,23 @@ async function projectStreams(
   await mapLimit(groups, limit, (group) => updateGroup(ports, counters, group));
 
   // Summaries last (see above): only once every downstream group holds their state.
-  const lost = await mapLimit(summaries, limit, async ({ work, stored, doc }) => {
-    if (stored?.value.version === doc.version) return undefined;
+  const lost = await mapLimit(summaries, limit, async ({ work, stored, doc, tally }): Promise<StreamWork | undefined> => {
     try {
-      await ports.views.commit(viewKeys.order(doc.orderNumber), [
-        { type: "put", row: { id: HEADER_ID, kind: "order", value: doc }, etag: stored?.etag },
-      ]);
-      counters.writes++;
-      return undefined;
+      if (stored?.value.version !== doc.version) {
+        await ports.views.commit(viewKeys.order(doc.orderNumber), [
+          { type: "put", row: { id: HEADER_ID, kind: "order", value: doc }, etag: stored?.etag },
+        ]);
+        counters.writes++;
+      }
     } catch (error) {
       if (!(error instanceof ViewWriteConflictError)) throw error;
+      // Projected again from what the winner wrote: this attempt's tally does not count.
       return work;
     }
+    counters.applied += tally.applied;
+    counters.duplicates += tally.duplicates;
+    counters.deadLettered += tally.deadLettered;
+    return undefined;
   });
   return lost.filter((w): w is StreamWork => w !== undefined);
 }
@@ -190,21 +206,20 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, map: (item: T)
 
 async function foldNewEvents(
   start: OrderSummaryDoc,
+  versionBefore: number,
   work: StreamWork,
   ports: ProjectionPorts,
-  counters: Counters,
-  firstAttempt: boolean,
+  tally: StreamTally,
 ): Promise<OrderSummaryDoc> {
   let doc = start;
   for (const event of work.events) {
     if (event.version <= doc.version) {
-      // On a retry after a lost race, events the winner applied are not duplicates of the feed.
-      if (firstAttempt) counters.duplicates++;
+      if (event.version <= versionBefore) tally.duplicates++;
       continue;
     }
     const gap = event.version > doc.version + 1 ? await readGap(ports, event.streamId, doc.version + 1, event.version - 1) : [];
     for (const next of [...gap, event]) {
-      const folded = applyOrDeadLetter(doc, next, ports, counters);
+      const folded = applyOrDeadLetter(doc, next, ports, tally);
       doc = folded instanceof Promise ? await folded : folded;
     }
   }
@@ -229,16 +244,16 @@ function applyOrDeadLetter(
   doc: OrderSummaryDoc,
   event: RecordedEvent,
   ports: ProjectionPorts,
-  counters: Counters,
+  tally: StreamTally,
 ): OrderSummaryDoc | Promise<OrderSummaryDoc> {
   try {
     const next = evolveSummary(doc, event);
-    counters.applied++;
+    tally.applied++;
     return next;
   } catch (error) {
     if (!(error instanceof PoisonEventError)) throw error;
     return ports.deadLetters.add({ event, reason: error.message, failedAt: ports.now().toISOString() }).then(() => {
-      counters.deadLettered++;
+      tally.deadLettered++;
       // The poison event is handled: the high-water mark moves past it, the state stays as it was.
       return { ...doc, version: event.version };
     });
