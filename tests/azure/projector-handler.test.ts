@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Container } from "@azure/cosmos";
 import type { ProjectionPorts } from "../../functions/src/projections/projection-engine.js";
+import type { ViewOp } from "../../functions/src/projections/view-store.js";
 import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { createProjectorHandler } from "../../functions/src/azure/projector-handler.js";
 import { CosmosEventStore } from "../../functions/src/eventstore/cosmos/cosmos-event-store.js";
 import { toEventDocument } from "../../functions/src/eventstore/cosmos/event-document.js";
 import { CosmosDeadLetters } from "../../functions/src/projections/cosmos/cosmos-dead-letters.js";
 import { CosmosViewStore } from "../../functions/src/projections/cosmos/cosmos-view-store.js";
+import { viewKeys } from "../../functions/src/projections/view-keys.js";
+import { ViewWriteConflictError } from "../../functions/src/projections/view-store.js";
 import { InvocationContext } from "../../functions/src/shared/azure-functions-runtime.js";
 import { REAL_COSMOS, startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { requestedData } from "../support/orders.js";
@@ -109,41 +112,73 @@ describe(`projector handler on trigger-shaped batches (${REAL_COSMOS ? "COSMOS_E
   });
 
   it("two instances racing on the same documents both land: 412s are retried, nothing is lost", async () => {
-    const { ports, containers, context } = await setup();
-    let conflicts = 0;
-    const instance = () => {
+    const { ports, containers, handler: seed, context } = await setup();
+    // The customer's header exists before the race, so the losing write is a replace conditional
+    // on a stale etag, which Cosmos DB refuses with 412.
+    await seed([change("race-seed", 1, "OrderRequested", requestedData("race-seed", 50040, 10002))], context());
+    const contested = viewKeys.customer(50040);
+    // The race is staged so that the conflict happens on every run: the first instance reads the
+    // customer, the second commits to it, and only then does the first commit what it planned
+    // from its now stale read.
+    const firstRead = Promise.withResolvers<undefined>();
+    const secondCommitted = Promise.withResolvers<undefined>();
+    const firstCommits: ("conflict" | "landed")[] = [];
+    const instance = (role: "first" | "second") => {
       const views = new CosmosViewStore(containers.views);
+      let staged = false;
+      const commit = async (group: string, ops: readonly ViewOp[]) => {
+        if (group !== contested) return views.commit(group, ops);
+        const stage = !staged;
+        staged = true;
+        if (role === "second") {
+          if (stage) await firstRead.promise;
+          const written = await views.commit(group, ops);
+          secondCommitted.resolve(undefined);
+          return written;
+        }
+        if (stage) await secondCommitted.promise;
+        try {
+          const written = await views.commit(group, ops);
+          firstCommits.push("landed");
+          return written;
+        } catch (error) {
+          if (error instanceof ViewWriteConflictError) firstCommits.push("conflict");
+          throw error;
+        }
+      };
       return createProjectorHandler({
         ...ports,
         views: {
           kind: views.kind,
-          read: (group, ids) => views.read(group, ids),
-          commit: (group, ops) =>
-            views.commit(group, ops).catch((error: unknown) => {
-              conflicts++;
-              throw error;
-            }),
+          read: async <T>(group: string, ids: readonly string[]) => {
+            const rows = await views.read<T>(group, ids);
+            if (role === "first" && group === contested) firstRead.resolve(undefined);
+            return rows;
+          },
+          commit,
           page: (group, after, limit) => views.page(group, after, limit),
           top: (kind, limit) => views.top(kind, limit),
         },
       });
     };
-    const [handler, other] = [instance(), instance()];
+    const [first, second] = [instance("first"), instance("second")];
     const orders = Array.from({ length: 12 }, (_, n) => change(`race-${n}`, 1, "OrderRequested", requestedData(`race-${n}`, 50040, 10002)));
     await Promise.all([
-      handler(
+      first(
         orders.filter((_, n) => n % 2 === 0),
         context(),
       ),
-      other(
+      second(
         orders.filter((_, n) => n % 2 === 1),
         context(),
       ),
     ]);
-    expect((await customerView(ports.views, 50040))?.totalOrders).toBe(12);
-    expect((await customerView(ports.views, 50040))?.orders).toHaveLength(12);
-    expect((await hubDayView(ports.views, 10002, "2026-11-27"))?.ordersRequested).toBe(12);
-    expect(conflicts).toBeGreaterThan(0);
+    // The first instance's staged write was refused, and a later attempt landed: it was retried.
+    expect(firstCommits[0]).toBe("conflict");
+    expect(firstCommits.at(-1)).toBe("landed");
+    expect((await customerView(ports.views, 50040))?.totalOrders).toBe(13);
+    expect((await customerView(ports.views, 50040))?.orders).toHaveLength(13);
+    expect((await hubDayView(ports.views, 10002, "2026-11-27"))?.ordersRequested).toBe(13);
   });
 
   it("throws on a store failure so the trigger's retry policy delivers the batch again", async () => {

@@ -2,9 +2,8 @@ import { request as httpRequest } from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
 import { apiClient } from "../support/http-client.js";
 import { serverFixture, waitForExit, waitForOutput } from "../support/local-server-process.js";
-import { newAcked, loadUntilKilled, verifyAfterCrashes } from "../support/crash-workload.js";
+import { killAfterAcknowledged, newAcked, verifyAfterCrashes } from "../support/crash-workload.js";
 import { address, CATALOGUE } from "../support/orders.js";
-import { until } from "../support/until.js";
 import { waitForProjection } from "../support/wait-for-projection.js";
 
 const fixture = serverFixture("es-crash-");
@@ -17,8 +16,6 @@ afterAll(() => fixture.dispose());
  * workload; its 16 workers keep requests in flight throughout.
  */
 const ORDERS_BEFORE_KILL = [30, 40, 50];
-/** Far above what a round needs on a loaded machine; only a server that stopped answering reaches it. */
-const ROUND_CAP_MS = 30_000;
 
 describe("SIGKILL while appends are in flight", () => {
   // Four server starts, each a fresh Node process that loads the TypeScript sources through
@@ -26,17 +23,7 @@ describe("SIGKILL while appends are in flight", () => {
   // took 105 s (8 s quiet). Every wait inside has its own bound; 300 s leaves them room.
   it("keeps every acknowledged append and the views converge to the fold of the stored events", { timeout: 300_000 }, async () => {
     const acked = newAcked();
-    for (const [round, target] of ORDERS_BEFORE_KILL.entries()) {
-      const server = await fixture.start();
-      const stop = { stopped: false };
-      const before = acked.placed.size;
-      const load = loadUntilKilled(server.baseUrl, round, acked, stop);
-      await until(() => acked.placed.size - before >= target, ROUND_CAP_MS);
-      await fixture.kill();
-      stop.stopped = true;
-      await load;
-      expect(acked.placed.size - before, `orders acknowledged in round ${round} before the kill`).toBeGreaterThanOrEqual(target);
-    }
+    for (const [round, target] of ORDERS_BEFORE_KILL.entries()) await killAfterAcknowledged(fixture, round, target, acked);
     await verifyAfterCrashes((await fixture.start()).baseUrl, acked);
   });
 });

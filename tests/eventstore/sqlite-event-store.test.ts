@@ -74,6 +74,9 @@ describe("SqliteEventStore specifics", () => {
   it("shares one commit between appends of the same tick, each with its own outcome", async () => {
     const { file, remove } = tempFile();
     const store = new SqliteEventStore({ file });
+    // Listeners are woken once per commit that stored something: one commit, one wake.
+    let commits = 0;
+    store.onAppended(() => commits++);
     const outcomes = await Promise.allSettled([
       store.append("g", newEvents(1), 0),
       store.append("g", newEvents(1), 0),
@@ -81,6 +84,7 @@ describe("SqliteEventStore specifics", () => {
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(await store.headPosition()).toBe(2);
+    expect(commits).toBe(1);
     await store.close();
     remove();
   });

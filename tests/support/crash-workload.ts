@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { apiClient } from "./http-client.js";
+import type { ServerFixture } from "./local-server-process.js";
 import { address, CATALOGUE } from "./orders.js";
+import { until } from "./until.js";
 import { waitForProjection } from "./wait-for-projection.js";
 
 /** What the clients were told was stored: only 2xx answers count. */
@@ -54,6 +56,33 @@ export async function loadUntilKilled(
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+}
+
+/** Far above what a round needs on a loaded machine; only a server that stopped answering reaches it. */
+const ROUND_CAP_MS = 30_000;
+
+/**
+ * One crash round: starts the fixture's server, loads it, and SIGKILLs it with requests in
+ * flight once it has acknowledged `orders` new orders. The kill waits for acknowledgements,
+ * not for a fixed time, which on a loaded machine may pass before anything is stored and so
+ * leave nothing to verify; a round that acknowledges fewer fails.
+ */
+export async function killAfterAcknowledged(
+  fixture: ServerFixture,
+  round: number,
+  orders: number,
+  acked: Acked,
+  workers?: number,
+): Promise<void> {
+  const server = await fixture.start();
+  const stop = { stopped: false };
+  const before = acked.placed.size;
+  const load = loadUntilKilled(server.baseUrl, round, acked, stop, workers);
+  await until(() => acked.placed.size - before >= orders, ROUND_CAP_MS);
+  await fixture.kill();
+  stop.stopped = true;
+  await load;
+  expect(acked.placed.size - before, `orders acknowledged in round ${round} before the kill`).toBeGreaterThanOrEqual(orders);
 }
 
 /**

@@ -11,11 +11,20 @@ export type Fault =
   | { kind: "drop-after" }
   | { kind: "delay"; ms: number };
 
+/** How the stand-in answered a request the proxy forwarded late: its status, or why no answer came. */
+export type LateAnswer = { status: number; body: string } | { error: string };
+
 export interface FaultProxy {
   readonly endpoint: string;
   /** Decides each request's fate; `seen` counts requests so far, this one included. */
   plan: (request: IncomingMessage, seen: number) => Fault;
   readonly log: string[];
+  /**
+   * One per delayed request, in arrival order: settles once the stand-in has answered it, whether
+   * or not the client still waits for the answer. A test of a late request awaits it, rather than
+   * a sleep that may end before the request has landed.
+   */
+  readonly delayed: Promise<LateAnswer>[];
   close(): Promise<void>;
 }
 
@@ -27,6 +36,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     endpoint: "",
     plan: () => ({ kind: "pass" }),
     log: [],
+    delayed: [],
     close: () => Promise.resolve(),
   };
   const server: Server = createServer((request, response) => {
@@ -47,24 +57,51 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       );
       return;
     }
-    const forward = () => {
-      const upstreamRequest = httpRequest(
-        { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers },
-        (upstreamResponse) => {
-          if (fault.kind === "drop-after") {
-            upstreamResponse.resume();
-            upstreamResponse.on("end", () => request.socket.destroy());
-            return;
-          }
-          response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
-          upstreamResponse.pipe(response);
-        },
-      );
-      upstreamRequest.on("error", () => request.socket.destroy());
-      request.pipe(upstreamRequest);
-    };
-    if (fault.kind === "delay") setTimeout(forward, fault.ms);
-    else forward();
+    // The body is read as it arrives: a delayed request has reached the store even if its client
+    // gives up before it is forwarded, as a slow Cosmos DB may still run a request the client
+    // has timed out.
+    const body = new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        resolve(Buffer.concat(chunks));
+      });
+    });
+    const forward = (sent: Buffer) =>
+      new Promise<LateAnswer>((resolve) => {
+        const upstreamRequest = httpRequest(
+          { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers },
+          (upstreamResponse) => {
+            const chunks: Buffer[] = [];
+            upstreamResponse.on("data", (chunk: Buffer) => chunks.push(chunk));
+            upstreamResponse.on("end", () => {
+              resolve({ status: upstreamResponse.statusCode ?? 502, body: Buffer.concat(chunks).toString() });
+            });
+            if (fault.kind === "drop-after" || request.socket.destroyed) {
+              upstreamResponse.resume();
+              upstreamResponse.on("end", () => request.socket.destroy());
+              return;
+            }
+            response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+            upstreamResponse.pipe(response);
+          },
+        );
+        upstreamRequest.on("error", (error) => {
+          request.socket.destroy();
+          resolve({ error: error.message });
+        });
+        upstreamRequest.end(sent);
+      });
+    if (fault.kind === "delay") {
+      const ms = fault.ms;
+      const later = (sent: Buffer) =>
+        new Promise<LateAnswer>((resolve) =>
+          setTimeout(() => {
+            resolve(forward(sent));
+          }, ms),
+        );
+      proxy.delayed.push(body.then(later));
+    } else void body.then(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return Object.assign(proxy, {
