@@ -55,7 +55,7 @@ export class Access extends pulumi.ComponentResource {
           roleDefinitionId: pulumi.interpolate`${args.cosmosAccountId}/sqlRoleDefinitions/${COSMOS_DATA_CONTRIBUTOR}`,
           scope: args.cosmosAccountId,
           // "The GUID for the Role Assignment" (https://learn.microsoft.com/rest/api/cosmos-db-resource-provider/sql-resources/create-update-sql-role-assignment):
-          // given, since the provider would name it after the resource, which is no GUID.
+          // given here, stable per stack, rather than left to the provider's auto-naming.
           roleAssignmentId: stableGuid(`${args.stackKey}/cosmos-data-contributor`),
         },
         // Deleted before its successor is created: the identity never holds the role twice.
