@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { ViewOp } from "../../functions/src/projections/view-store.js";
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
 import { LocalProjector } from "../../functions/src/projections/local-projector.js";
@@ -10,11 +10,36 @@ import { requestedData } from "../support/orders.js";
 import { until } from "../support/until.js";
 import { orderSummary } from "./read-views.js";
 
+/** Closes and removes what openStores opened, after each test (passed or not). */
+const opened: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of opened.splice(0)) await close();
+});
+
+/** An event store and a views store in a fresh folder. */
+function openStores() {
+  const dir = mkdtempSync(join(tmpdir(), "es-projector-"));
+  const events = new SqliteEventStore({ file: join(dir, "events.db") });
+  const views = new SqliteProjectionStore(join(dir, "views.db"));
+  opened.push(async () => {
+    await events.close();
+    views.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { events, views };
+}
+
+function placeOrder(events: SqliteEventStore, orderNumber: string) {
+  return events.append(
+    `order-${orderNumber}`,
+    [{ eventId: crypto.randomUUID(), type: "OrderRequested", data: requestedData(orderNumber), metadata: {} }],
+    "no_stream",
+  );
+}
+
 describe("local projector", () => {
   it("is woken by appends, retries transient view-store errors without skipping, and resumes from its checkpoint", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "es-projector-"));
-    const events = new SqliteEventStore({ file: join(dir, "events.db") });
-    const views = new SqliteProjectionStore(join(dir, "views.db"));
+    const { events, views } = openStores();
     let failuresLeft = 3;
     const flaky = Object.assign(Object.create(views) as SqliteProjectionStore, {
       commit(group: string, ops: readonly ViewOp[]) {
@@ -33,12 +58,7 @@ describe("local projector", () => {
       onError: (_e, retryIn) => errors.push(retryIn),
     });
     projector.start();
-    for (let n = 0; n < 5; n++)
-      await events.append(
-        `order-lp-${n}`,
-        [{ eventId: crypto.randomUUID(), type: "OrderRequested", data: requestedData(`lp-${n}`), metadata: {} }],
-        "no_stream",
-      );
+    for (let n = 0; n < 5; n++) await placeOrder(events, `lp-${n}`);
     // The idle poll is a minute: only the append wake-up can make this finish in time.
     expect(await until(async () => (await views.getCheckpoint("views")) === 5, 5000, 5)).toBe(true);
     // Three failing commits; a batch's customer and hub-day commits may fail in the same attempt.
@@ -56,14 +76,9 @@ describe("local projector", () => {
     await restarted.catchUp();
     expect(restarted.checkpoint).toBe(6);
     expect((await orderSummary(views, "lp-0"))?.order?.status).toBe("ACCEPTED");
-    await events.close();
-    views.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   it("keeps its back-off while appends arrive, and a stop ends the back-off at once", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "es-projector-"));
-    const events = new SqliteEventStore({ file: join(dir, "events.db") });
-    const views = new SqliteProjectionStore(join(dir, "views.db"));
+    const { events, views } = openStores();
     const broken = Object.assign(Object.create(views) as SqliteProjectionStore, {
       commit: () => Promise.reject(new Error("disk unavailable")),
     });
@@ -81,11 +96,7 @@ describe("local projector", () => {
     // Appends every 10 ms for 1.2 s: each would wake a projector that let appends end its back-off.
     const appendsUntil = Date.now() + 1200;
     for (let n = 0; Date.now() < appendsUntil; n++) {
-      await events.append(
-        `order-bo-${n}`,
-        [{ eventId: crypto.randomUUID(), type: "OrderRequested", data: requestedData(`bo-${n}`), metadata: {} }],
-        "no_stream",
-      );
+      await placeOrder(events, `bo-${n}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     // Back-offs of 50, 100, 200, 400 and 800 ms: at most six attempts fit in 1.2 s.
@@ -96,21 +107,11 @@ describe("local projector", () => {
     const stopping = Date.now();
     await projector.stop();
     expect(Date.now() - stopping).toBeLessThan(700);
-    await events.close();
-    views.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("switches to catch-up batches when far behind, and retries a failed batch smaller", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "es-projector-"));
-    const events = new SqliteEventStore({ file: join(dir, "events.db") });
-    const views = new SqliteProjectionStore(join(dir, "views.db"));
-    for (let n = 0; n < 100; n++)
-      await events.append(
-        `order-cu-${n}`,
-        [{ eventId: crypto.randomUUID(), type: "OrderRequested", data: requestedData(`cu-${n}`), metadata: {} }],
-        "no_stream",
-      );
+    const { events, views } = openStores();
+    for (let n = 0; n < 100; n++) await placeOrder(events, `cu-${n}`);
     const sizes: number[] = [];
     const feed = {
       readAll: (after: number, max: number) => {
@@ -141,8 +142,5 @@ describe("local projector", () => {
     // A failed batch of 8 is retried as 2; then, 90 events behind, batches of 40.
     expect(sizes.slice(0, 3)).toEqual([8, 2, 40]);
     expect(sizes.filter((size) => size === 40).length).toBeGreaterThanOrEqual(2);
-    await events.close();
-    views.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 });
