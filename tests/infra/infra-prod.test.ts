@@ -5,7 +5,8 @@ import { runProgram } from "./program-under-mocks.js";
 let run: ProgramRun;
 beforeAll(async () => {
   // The code deployment is dev's to test; prod checks the infrastructure without building the bundle.
-  run = await runProgram("prod", { "eventsourcing-azure:deployCode": "false" });
+  // A stall window of an hour, the longest the config takes: written PT1H on the registered rule.
+  run = await runProgram("prod", { "eventsourcing-azure:deployCode": "false", "eventsourcing-azure:projectorStallAlertMinutes": "60" });
 }, 120_000);
 
 describe("the prod example stack under mocks", () => {
@@ -41,6 +42,10 @@ describe("the prod example stack under mocks", () => {
       .ofType("azure-native:monitor:ScheduledQueryRule")
       .find((r) => String(r.inputs.criteria.allOf[0].query).includes("ProjectionLagMs"));
     expect(lag?.inputs.criteria.allOf[0].threshold).toBe(30_000);
+    const stalled = run
+      .ofType("azure-native:monitor:ScheduledQueryRule")
+      .find((r) => String(r.inputs.criteria.allOf[0].query).includes("stalled ="));
+    expect(stalled?.inputs.windowSize).toBe("PT1H");
     expect(run.one("azure-native:resources:ResourceGroup").inputs.tags.owner).toBe("platform-team");
   });
 
