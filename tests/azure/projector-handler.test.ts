@@ -150,6 +150,7 @@ describe(`projector handler on trigger-shaped batches (${REAL_COSMOS ? "COSMOS_E
         ...ports,
         views: {
           kind: views.kind,
+          maxOpsPerCommit: views.maxOpsPerCommit,
           read: async <T>(group: string, ids: readonly string[]) => {
             const rows = await views.read<T>(group, ids);
             if (role === "first" && group === contested) firstRead.resolve(undefined);
@@ -188,6 +189,7 @@ describe(`projector handler on trigger-shaped batches (${REAL_COSMOS ? "COSMOS_E
       ...ports,
       views: {
         kind: "flaky",
+        maxOpsPerCommit: ports.views.maxOpsPerCommit,
         read: (group, ids) =>
           failing ? Promise.reject(Object.assign(new Error("bad request"), { code: 400 })) : ports.views.read(group, ids),
         commit: (group, ops) => ports.views.commit(group, ops),

@@ -3,7 +3,7 @@ import type { RecordedEvent } from "../../functions/src/eventstore/event-store.j
 import type { ViewOp, ViewStore } from "../../functions/src/projections/view-store.js";
 import { projectBatch } from "../../functions/src/projections/projection-engine.js";
 import { ViewWriteConflictError } from "../../functions/src/projections/view-store.js";
-import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
+import { SQLITE_MAX_OPS_PER_COMMIT, SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { requestedData } from "../support/orders.js";
 import { customerView, hubDayView, orderSummary, orderView } from "./read-views.js";
 
@@ -33,6 +33,7 @@ function recorded(
 function around(store: SqliteProjectionStore, wrap: { commit?: ViewStore["commit"]; read?: ViewStore["read"] }): ViewStore {
   return {
     kind: "wrapped",
+    maxOpsPerCommit: store.maxOpsPerCommit,
     read: wrap.read ?? ((group, ids) => store.read(group, ids)),
     commit: wrap.commit ?? ((group, ops) => store.commit(group, ops)),
     page: (group, after, limit) => store.page(group, after, limit),
@@ -242,7 +243,7 @@ describe("projection engine", () => {
     expect(losing.size).toBe(0);
   });
 
-  it.each([2, 101, 2.5, 0])("refuses %s operations per commit", async (maxOpsPerCommit) => {
+  it.each([2, SQLITE_MAX_OPS_PER_COMMIT + 1, 2.5, 0])("refuses %s operations per commit", async (maxOpsPerCommit) => {
     const store = new SqliteProjectionStore(":memory:");
     const batch = [recorded("m", 1, "OrderRequested", requestedData("m"))];
     await expect(projectBatch(batch, { views: store, deadLetters: store, now, maxOpsPerCommit })).rejects.toThrow(RangeError);

@@ -4,7 +4,7 @@ import type { RecordedEvent } from "../../functions/src/eventstore/event-store.j
 import type { ViewKind } from "../../functions/src/projections/view-keys.js";
 import type { SortedRow, StoredRow, ViewOp, ViewStore } from "../../functions/src/projections/view-store.js";
 import { projectBatch } from "../../functions/src/projections/projection-engine.js";
-import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
+import { SQLITE_MAX_OPS_PER_COMMIT, SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { history } from "../support/order-histories.js";
 
 const now = () => new Date("2030-01-01T00:00:00.000Z");
@@ -16,6 +16,7 @@ const now = () => new Date("2030-01-01T00:00:00.000Z");
 class CrashingViews implements ViewStore {
   writesLeft = Infinity;
   readonly kind = "crashing";
+  readonly maxOpsPerCommit = SQLITE_MAX_OPS_PER_COMMIT;
   constructor(readonly inner: SqliteProjectionStore) {}
   read<T>(group: string, ids: readonly string[]): Promise<ReadonlyMap<string, StoredRow<T>>> {
     return this.inner.read<T>(group, ids);

@@ -2,11 +2,11 @@ import { afterAll, beforeAll } from "vitest";
 import type { CosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { CosmosDeadLetters } from "../../functions/src/projections/cosmos/cosmos-dead-letters.js";
 import { CosmosViewStore } from "../../functions/src/projections/cosmos/cosmos-view-store.js";
-import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
+import { SQLITE_MAX_OPS_PER_COMMIT, SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { REAL_COSMOS, startCosmosTestEndpoint } from "../support/cosmos-test-endpoint.js";
 import { viewStoreContract } from "./view-store-contract.js";
 
-viewStoreContract("sqlite", () => {
+viewStoreContract("sqlite", SQLITE_MAX_OPS_PER_COMMIT, () => {
   const store = new SqliteProjectionStore(":memory:");
   return Promise.resolve({
     views: store,
@@ -26,7 +26,7 @@ afterAll(async () => {
   await endpoint.close();
 });
 
-viewStoreContract(`cosmos (${REAL_COSMOS ? "COSMOS_ENDPOINT" : "@vercel/cosmosdb-server in process"})`, async () => {
+viewStoreContract(`cosmos (${REAL_COSMOS ? "COSMOS_ENDPOINT" : "@vercel/cosmosdb-server in process"})`, 100, async () => {
   const { database, containers } = await endpoint.createDatabase();
   return {
     views: new CosmosViewStore(containers.views),

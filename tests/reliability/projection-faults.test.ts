@@ -51,6 +51,7 @@ describe(`projection under poison events and transient store faults (${SCALE.nam
     };
     const flakyViews: ViewStore = {
       kind: "flaky",
+      maxOpsPerCommit: faulty.maxOpsPerCommit,
       async read<T>(group: string, ids: readonly string[]): Promise<ReadonlyMap<string, StoredRow<T>>> {
         maybeFail("before a read");
         return faulty.read<T>(group, ids);

@@ -58,7 +58,7 @@ export class AzureViewGenerations {
     if (!oldest) throw new Error("at least one generation of the views must be live");
     this.serving = oldest.generation;
     this.refreshMs = options.refreshMs ?? 5000;
-    this.views = new ServingViews(oldest.views.kind, () => this.servingViews());
+    this.views = new ServingViews(oldest.views.kind, oldest.views.maxOpsPerCommit, () => this.servingViews());
   }
 
   /** The generation serving reads, as of the last look. */

@@ -14,6 +14,8 @@ export class ServingViews implements ViewStore {
    */
   constructor(
     readonly kind: string,
+    /** Every generation's store is of one kind, and so of one limit. */
+    readonly maxOpsPerCommit: number,
     private readonly serving: () => ViewStore | Promise<ViewStore>,
   ) {}
 

@@ -6,7 +6,7 @@ import type { RecentLag } from "./projector-messages.js";
 import type { ProjectorThread } from "./projector-thread.js";
 import { FIRST_GENERATION, localViewsFile, servingGeneration } from "../generations/view-generations.js";
 import { ServingDeadLetters, ServingViews } from "../generations/serving-views.js";
-import { SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
+import { SQLITE_MAX_OPS_PER_COMMIT, SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
 import { startProjectorThread } from "./projector-thread.js";
 
 /** Which generation serves reads and which one is being built; kept in the data folder. */
@@ -68,7 +68,7 @@ export interface LocalViewGenerationsOptions {
  * caught up, reads switch to it, the state file records the switch, and the old file goes.
  */
 export class LocalViewGenerations {
-  readonly views = new ServingViews("sqlite", () => this.serving.store);
+  readonly views = new ServingViews("sqlite", SQLITE_MAX_OPS_PER_COMMIT, () => this.serving.store);
   readonly deadLetters = new ServingDeadLetters(() => this.serving.store);
   private building: LiveGeneration | undefined;
   private timer: NodeJS.Timeout | undefined;

@@ -10,7 +10,7 @@ import { dayOf, hubDayUpdate } from "./hub-day.js";
 import { emptySummary, evolveSummary } from "./order-summary.js";
 import { PoisonEventError } from "./poison-event-error.js";
 import { HEADER_ID, viewKeys } from "./view-keys.js";
-import { MAX_OPS_PER_COMMIT, readRow, ViewWriteConflictError } from "./view-store.js";
+import { readRow, ViewWriteConflictError } from "./view-store.js";
 
 /** What projecting needs, in every runtime (the local projector, the Azure change-feed trigger). */
 export interface ProjectionPorts {
@@ -23,9 +23,9 @@ export interface ProjectionPorts {
   /** How often one document's write is retried after a 412 before the batch fails; default 20. */
   readonly maxConflictRetries?: number;
   /**
-   * Operations per group commit: 3 (a header, an entry and an article row) to
-   * MAX_OPS_PER_COMMIT (100), the default. Tests lower it to make a few orders take several
-   * commits per group.
+   * Operations per group commit: 3 (a header, an entry and an article row) to the view store's
+   * maxOpsPerCommit, the default. Tests lower it to make a few orders take several commits per
+   * group.
    */
   readonly maxOpsPerCommit?: number;
   /** Documents read or written at once; default 16 (Cosmos DB round trips overlap; SQLite is unaffected). */
@@ -75,9 +75,10 @@ type StreamTally = Omit<Counters, "writes">;
  * re-reads and re-applies.
  */
 export async function projectBatch(batch: readonly RecordedEvent[], ports: ProjectionPorts): Promise<BatchOutcome> {
-  const maxOps = ports.maxOpsPerCommit ?? MAX_OPS_PER_COMMIT;
-  if (!Number.isInteger(maxOps) || maxOps < 3 || maxOps > MAX_OPS_PER_COMMIT)
-    throw new RangeError(`maxOpsPerCommit must be a whole number from 3 to ${MAX_OPS_PER_COMMIT}, not ${maxOps}`);
+  const limit = ports.views.maxOpsPerCommit;
+  const maxOps = ports.maxOpsPerCommit ?? limit;
+  if (!Number.isInteger(maxOps) || maxOps < 3 || maxOps > limit)
+    throw new RangeError(`maxOpsPerCommit must be a whole number from 3 to ${limit} (the view store's limit), not ${maxOps}`);
   const counters: Counters = { applied: 0, duplicates: 0, deadLettered: 0, writes: 0 };
   const { streams, ignored } = groupByStream(batch);
   let pending = streams;

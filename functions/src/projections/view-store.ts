@@ -33,16 +33,22 @@ export type ViewOp =
   | { readonly type: "put"; readonly row: ViewRow; readonly etag: string | undefined }
   | { readonly type: "delete"; readonly id: string; readonly etag: string };
 
-/** Cosmos DB's TransactionalBatch takes at most 100 operations; both adapters hold to it. */
+/**
+ * Cosmos DB's TransactionalBatch takes at most 100 operations
+ * (https://learn.microsoft.com/azure/cosmos-db/transactional-batch, "Limitations"): the
+ * Cosmos adapter's limit, and the plans' default.
+ */
 export const MAX_OPS_PER_COMMIT = 100;
 
 /** The ViewStore port: rows addressed by (group, id), written only under conditions, a group at a time. */
 export interface ViewStore {
   readonly kind: string;
+  /** The most operations one commit takes: MAX_OPS_PER_COMMIT on Cosmos DB, more where the store allows. */
+  readonly maxOpsPerCommit: number;
   /** Point reads in one group; ids not stored are absent from the result. */
   read<T>(group: string, ids: readonly string[]): Promise<ReadonlyMap<string, StoredRow<T>>>;
   /**
-   * Applies up to MAX_OPS_PER_COMMIT operations to one group, all or none. Throws
+   * Applies up to maxOpsPerCommit operations to one group, all or none. Throws
    * ViewWriteConflictError when any condition fails. Returns the new etag of each row put.
    */
   commit(group: string, ops: readonly ViewOp[]): Promise<ReadonlyMap<string, string>>;

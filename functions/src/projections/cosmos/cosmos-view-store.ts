@@ -39,6 +39,7 @@ function documentOf(group: string, row: ViewRow): JSONObject {
  */
 export class CosmosViewStore implements ViewStore {
   readonly kind = "cosmos";
+  readonly maxOpsPerCommit = MAX_OPS_PER_COMMIT;
 
   constructor(
     private readonly container: Container,

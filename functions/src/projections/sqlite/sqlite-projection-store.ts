@@ -6,7 +6,7 @@ import type { CheckpointStore, SortedRow, StoredRow, ViewOp, ViewStore } from ".
 import type { BackgroundCheckpointer } from "./background-checkpointer.js";
 import { openDatabase } from "../../eventstore/sqlite/open-database.js";
 import { startBackgroundCheckpoints } from "./background-checkpointer.js";
-import { MAX_OPS_PER_COMMIT, ViewWriteConflictError } from "../view-store.js";
+import { ViewWriteConflictError } from "../view-store.js";
 
 /** Bumped when the views table changes shape: an older file's views are dropped and rebuilt from the first event. */
 const SCHEMA_VERSION = 3;
@@ -55,6 +55,14 @@ export interface SqliteProjectionStoreOptions {
 }
 
 /**
+ * A commit is a savepoint, which takes any number of operations; this bound only keeps one
+ * commit's work and memory in proportion. Well above Cosmos DB's 100: a hub-day's article rows
+ * are then written once per catch-up batch rather than once per 100 operations, which was a
+ * tenth of a replay's view writes.
+ */
+export const SQLITE_MAX_OPS_PER_COMMIT = 5_000;
+
+/**
  * With background checkpoints, the writer checkpoints by itself only past this many WAL pages
  * (about 100 MB): the safety net should the checkpoint thread fall behind or be gone.
  */
@@ -69,6 +77,7 @@ const WRITER_CHECKPOINT_PAGES = 25_000;
  */
 export class SqliteProjectionStore implements ViewStore, DeadLetterStore, CheckpointStore {
   readonly kind = "sqlite";
+  readonly maxOpsPerCommit = SQLITE_MAX_OPS_PER_COMMIT;
   private readonly db: Database.Database;
   private readonly statements;
   private readonly commitAll: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
@@ -162,8 +171,8 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   }
 
   commit(group: string, ops: readonly ViewOp[]): Promise<ReadonlyMap<string, string>> {
-    if (ops.length > MAX_OPS_PER_COMMIT)
-      return Promise.reject(new Error(`a commit takes at most ${MAX_OPS_PER_COMMIT} operations, not ${ops.length}`));
+    if (ops.length > this.maxOpsPerCommit)
+      return Promise.reject(new Error(`a commit takes at most ${this.maxOpsPerCommit} operations, not ${ops.length}`));
     try {
       return Promise.resolve(ops.length === 1 ? this.commitOne(group, ops) : this.commitAll(group, ops));
     } catch (error) {
