@@ -69,9 +69,17 @@ function counts(entry: HubDayEntry | undefined) {
   return { requested: 1, cancelled: entry.status === "CANCELLED" ? 1 : 0, delivered: entry.status === "DELIVERED" ? 1 : 0 };
 }
 
-function targetOf({ order, version }: OrderChange): HubDayEntry {
-  const counted = order.status === "CANCELLED" ? [] : order.articles.map((l) => [l.article, l.quantity] as [string, number]);
-  return { version, status: order.status, counted: Object.fromEntries(counted.sort(byKey)) };
+/** The order's entry, and what it counts by article in name order. */
+function targetOf({ order, version }: OrderChange): { entry: HubDayEntry; lines: [string, number][] } {
+  const lines = order.status === "CANCELLED" ? [] : order.articles.map((l) => [l.article, l.quantity] as [string, number]).sort(byKey);
+  return { entry: { version, status: order.status, counted: Object.fromEntries(lines) }, lines };
+}
+
+/** The articles whose counted quantity changes from `from` to `to`, in name order. */
+function movesOf(from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>, toLines: readonly [string, number][]): string[] {
+  // A new order (the usual case, and every order of a rebuild) counts nothing yet: its moves are its lines.
+  if (from.size === 0) return toLines.filter(([, quantity]) => quantity !== 0).map(([article]) => article);
+  return [...new Set([...from.keys(), ...to.keys()])].sort().filter((a) => (from.get(a) ?? 0) !== (to.get(a) ?? 0));
 }
 
 /**
@@ -133,10 +141,10 @@ export function hubDayUpdate(hubId: number, day: string, changes: readonly Order
       for (const change of changes) {
         let entry = entryOf(stored, change.orderNumber);
         if (entry && entry.version >= change.version) continue;
-        const target = targetOf(change);
-        const from = new Map(Object.entries(entry?.counted ?? {}));
-        const to = new Map(Object.entries(target.counted));
-        const moves = [...new Set([...from.keys(), ...to.keys()])].sort().filter((a) => (from.get(a) ?? 0) !== (to.get(a) ?? 0));
+        const { entry: target, lines } = targetOf(change);
+        const from = new Map(entry === undefined ? [] : Object.entries(entry.counted));
+        const to = new Map(lines);
+        const moves = movesOf(from, to, lines);
         for (;;) {
           if (room() < 2 || (room() < moves.length + 1 && entries.size > 0)) flush();
           const part = moves.splice(0, room() - 1);

@@ -3,14 +3,14 @@ import type { DeadLetterStore } from "./dead-letters.js";
 import type { GroupUpdate } from "./view-group.js";
 import type { OrderChange } from "./order-change.js";
 import type { OrderSummaryDoc } from "./order-summary.js";
-import type { ViewOp, ViewStore } from "./view-store.js";
+import type { StoredRow, ViewOp, ViewStore } from "./view-store.js";
 import { orderNumberOfStream } from "../domain/identifiers.js";
 import { customerUpdate } from "./customer-orders.js";
 import { dayOf, hubDayUpdate } from "./hub-day.js";
 import { emptySummary, evolveSummary } from "./order-summary.js";
 import { PoisonEventError } from "./poison-event-error.js";
 import { HEADER_ID, viewKeys } from "./view-keys.js";
-import { readRow, ViewWriteConflictError } from "./view-store.js";
+import { ViewWriteConflictError } from "./view-store.js";
 
 /** What projecting needs, in every runtime (the local projector, the Azure change-feed trigger). */
 export interface ProjectionPorts {
@@ -126,11 +126,12 @@ function inVersionOrder(events: RecordedEvent[]): RecordedEvent[] {
 async function projectStreams(streams: readonly StreamWork[], ports: ProjectionPorts, counters: Counters): Promise<StreamWork[]> {
   const limit = ports.concurrency ?? 16;
   const summaries = await mapLimit(streams, limit, async (work) => {
-    const stored = await readRow<OrderSummaryDoc>(ports.views, viewKeys.order(work.orderNumber), HEADER_ID);
+    const stored = (await ports.views.read<OrderSummaryDoc>(viewKeys.order(work.orderNumber), [HEADER_ID])).get(HEADER_ID);
     const start = stored?.value ?? emptySummary(work.orderNumber);
     const versionBefore = work.versionBefore ?? start.version;
     const tally: StreamTally = { applied: 0, duplicates: 0, deadLettered: 0 };
-    const doc = await foldNewEvents(start, versionBefore, work, ports, tally);
+    const folded = foldNewEvents(start, versionBefore, work, ports, tally);
+    const doc = folded instanceof Promise ? await folded : folded;
     return { work: { ...work, versionBefore }, stored, doc, tally };
   });
 
@@ -205,24 +206,56 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, map: (item: T)
   return results;
 }
 
-async function foldNewEvents(
+/**
+ * The summary after the stream's new events. Synchronous unless a gap must be read or a poison
+ * event dead-lettered: a replay folds some 200,000 streams here, and a promise each would cost.
+ */
+function foldNewEvents(
   start: OrderSummaryDoc,
+  versionBefore: number,
+  work: StreamWork,
+  ports: ProjectionPorts,
+  tally: StreamTally,
+): OrderSummaryDoc | Promise<OrderSummaryDoc> {
+  let doc = start;
+  const { events } = work;
+  for (let at = 0; at < events.length; at++) {
+    const event = events[at] as RecordedEvent;
+    if (event.version <= doc.version) {
+      if (event.version <= versionBefore) tally.duplicates++;
+      continue;
+    }
+    if (event.version > doc.version + 1) return foldRemaining(doc, at, versionBefore, work, ports, tally);
+    const folded = applyOrDeadLetter(doc, event, ports, tally);
+    if (folded instanceof Promise) return folded.then((next) => foldRemaining(next, at + 1, versionBefore, work, ports, tally));
+    doc = folded;
+  }
+  return doc;
+}
+
+/** foldNewEvents from the event at `from` on, awaiting what it must. */
+async function foldRemaining(
+  start: OrderSummaryDoc,
+  from: number,
   versionBefore: number,
   work: StreamWork,
   ports: ProjectionPorts,
   tally: StreamTally,
 ): Promise<OrderSummaryDoc> {
   let doc = start;
-  for (const event of work.events) {
+  for (const event of work.events.slice(from)) {
     if (event.version <= doc.version) {
       if (event.version <= versionBefore) tally.duplicates++;
       continue;
     }
-    const gap = event.version > doc.version + 1 ? await readGap(ports, event.streamId, doc.version + 1, event.version - 1) : [];
-    for (const next of [...gap, event]) {
-      const folded = applyOrDeadLetter(doc, next, ports, tally);
-      doc = folded instanceof Promise ? await folded : folded;
+    if (event.version > doc.version + 1) {
+      for (const missed of await readGap(ports, event.streamId, doc.version + 1, event.version - 1)) {
+        const folded = applyOrDeadLetter(doc, missed, ports, tally);
+        doc = folded instanceof Promise ? await folded : folded;
+      }
     }
+    const folded = applyOrDeadLetter(doc, event, ports, tally);
+    doc = folded instanceof Promise ? await folded : folded;
   }
   return doc;
 }
@@ -270,12 +303,19 @@ async function updateGroup(ports: ProjectionPorts, counters: Counters, update: G
   const { group } = update;
   for (let attempt = 0; ; attempt++) {
     const ids = attempt === 0 || update.presumedAbsent === undefined ? update.ids : [...update.ids, ...update.presumedAbsent];
-    const stored = new Map(await ports.views.read(group, ids));
-    const more = update.more?.(valuesOf(stored)).filter((id) => !stored.has(id)) ?? [];
-    if (more.length > 0) for (const [id, row] of await ports.views.read(group, more)) stored.set(id, row);
-    const etags = new Map([...stored].map(([id, row]) => [id, row.etag]));
+    const values = new Map<string, unknown>();
+    const etags = new Map<string, string>();
+    const keep = (rows: ReadonlyMap<string, StoredRow<unknown>>) => {
+      for (const [id, row] of rows) {
+        values.set(id, row.value);
+        etags.set(id, row.etag);
+      }
+    };
+    keep(await ports.views.read(group, ids));
+    const more = update.more?.(values).filter((id) => !values.has(id)) ?? [];
+    if (more.length > 0) keep(await ports.views.read(group, more));
     try {
-      for (const step of update.plan(valuesOf(stored))) {
+      for (const step of update.plan(values)) {
         const ops: ViewOp[] = step.puts.map((row) => ({ type: "put", row, etag: etags.get(row.id) }));
         for (const id of step.deletes) {
           const etag = etags.get(id);
@@ -291,8 +331,4 @@ async function updateGroup(ports: ProjectionPorts, counters: Counters, update: G
       if (!(error instanceof ViewWriteConflictError) || attempt >= maxRetries) throw error;
     }
   }
-}
-
-function valuesOf(rows: ReadonlyMap<string, { value: unknown }>): ReadonlyMap<string, unknown> {
-  return new Map([...rows].map(([id, row]) => [id, row.value]));
 }
