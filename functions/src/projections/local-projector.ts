@@ -145,7 +145,16 @@ export class LocalProjector {
     const outcome = await (this.options.transaction ? this.options.transaction(work) : work());
     this.position = last.position;
     const projectedAt = this.now().getTime();
-    for (const event of batch) this.lags[this.lagCount++ % this.lags.length] = Math.max(0, projectedAt - Date.parse(event.recordedAt));
+    // Events appended together share their recordedAt: parse each distinct time once.
+    let time = "";
+    let timeMs = 0;
+    for (const event of batch) {
+      if (event.recordedAt !== time) {
+        time = event.recordedAt;
+        timeMs = Date.parse(time);
+      }
+      this.lags[this.lagCount++ % this.lags.length] = Math.max(0, projectedAt - timeMs);
+    }
     this.options.onBatch?.({ ...outcome, position: last.position });
     this.shrunkTo = undefined;
     const full = batch.length === size;
