@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { OrderEventType } from "../../functions/src/domain/order-events.js";
-import { certainlyValidOrderEventData } from "../../functions/src/domain/order-event-quick-check.js";
-import { readOrderEvent } from "../../functions/src/domain/order-event-versions.js";
+import { certainlyValidOrderEventData, QUICK_CHECKED_VERSIONS } from "../../functions/src/domain/order-event-quick-check.js";
+import { ORDER_EVENT_SCHEMA_VERSIONS, readOrderEvent } from "../../functions/src/domain/order-event-versions.js";
 import { orderEventSchemas } from "../../functions/src/domain/order-events.js";
 import { eventsOfPlan, orderPlan } from "../support/order-histories.js";
 
@@ -164,6 +164,25 @@ const EVERY_TYPE: { type: OrderEventType; data: unknown }[] = [
 ];
 
 describe("the quick check of stored order events", () => {
+  it("is written for every type's current schema version, so that readers use it", () => {
+    expect(QUICK_CHECKED_VERSIONS).toEqual(ORDER_EVENT_SCHEMA_VERSIONS);
+  });
+
+  it("is not used for a type whose schema version has moved past it", () => {
+    const data = { orderNumber: "qc-1", pickingStartTime: "2026-01-02T10:00:00Z" };
+    const schemaParse = vi.spyOn(orderEventSchemas.OrderPickingStarted, "safeParse");
+    try {
+      expect(readOrderEvent({ type: "OrderPickingStarted", schemaVersion: 1, data }).ok).toBe(true);
+      expect(schemaParse).not.toHaveBeenCalled();
+      (QUICK_CHECKED_VERSIONS as Record<string, number>).OrderPickingStarted = 0;
+      expect(readOrderEvent({ type: "OrderPickingStarted", schemaVersion: 1, data }).ok).toBe(true);
+      expect(schemaParse).toHaveBeenCalledTimes(1);
+    } finally {
+      (QUICK_CHECKED_VERSIONS as Record<string, number>).OrderPickingStarted = 1;
+      schemaParse.mockRestore();
+    }
+  });
+
   it("agrees with the schema for every edge value, removal and extra key at every place of every event type", () => {
     let checked = 0;
     for (const { type, data } of EVERY_TYPE) {

@@ -1,6 +1,6 @@
 import type { EventValidation, OrderEventType } from "./order-events.js";
 import type { OrderEvent } from "./order-events.js";
-import { certainlyValidOrderEventData } from "./order-event-quick-check.js";
+import { certainlyValidOrderEventData, QUICK_CHECKED_VERSIONS } from "./order-event-quick-check.js";
 import { DEFAULT_CURRENCY, isOrderEventType, parseOrderEvent } from "./order-events.js";
 
 /**
@@ -84,6 +84,7 @@ export function readOrderEvent(event: StoredEventShape): EventValidation {
     };
   }
   // The quick check answers as the schema would, for the data it is sure of; the rest goes to the schema.
-  if (certainlyValidOrderEventData(type, current.data)) return { ok: true, event: { type, data: current.data } as OrderEvent };
+  if (QUICK_CHECKED_VERSIONS[type] === expected && certainlyValidOrderEventData(type, current.data))
+    return { ok: true, event: { type, data: current.data } as OrderEvent };
   return parseOrderEvent(type, current.data, "stored");
 }
