@@ -146,6 +146,52 @@ describe("projection engine", () => {
     );
   });
 
+  it("fills a gap after events already folded in the batch, and after a dead-lettered one, counting each event once", async () => {
+    const store = new SqliteProjectionStore(":memory:");
+    const v1 = recorded("k", 1, "OrderRequested", requestedData("k"));
+    const v2 = recorded("k", 2, "OrderAccepted", {});
+    const v3 = recorded("k", 3, "OrderPickingStarted", { pickingStartTime: "2026-11-27T10:00:00.000Z" });
+    const served = (missing: RecordedEvent) => ({ read: () => Promise.resolve({ version: 4, events: [missing] }) });
+    expect(await projectBatch([v1, v3], { views: store, deadLetters: store, now, events: served(v2) })).toMatchObject({
+      applied: 3,
+      duplicates: 0,
+      deadLettered: 0,
+    });
+    expect(await orderSummary(store, "k")).toMatchObject({ version: 3, order: { status: "PICKING" } });
+
+    const other = new SqliteProjectionStore(":memory:");
+    const poison = recorded("k", 2, "OrderRequested", requestedData("k"));
+    const v4 = recorded("k", 4, "OrderPickingStarted", { pickingStartTime: "2026-11-27T10:00:00.000Z" });
+    const accepted = recorded("k", 3, "OrderAccepted", {});
+    expect(await projectBatch([v1, poison, v4], { views: other, deadLetters: other, now, events: served(accepted) })).toMatchObject({
+      applied: 3,
+      duplicates: 0,
+      deadLettered: 1,
+    });
+    expect(await orderSummary(other, "k")).toMatchObject({ version: 4, order: { status: "PICKING" } });
+  });
+
+  it("plans to the SQLite store's own limit, above Cosmos DB's 100", async () => {
+    const orders = Array.from({ length: 150 }, (_, n) =>
+      recorded(`big-${n}`, 1, "OrderRequested", requestedData(`big-${n}`, 50400, 10400)),
+    );
+    const customerCommits = async (maxOpsPerCommit?: number) => {
+      const store = new SqliteProjectionStore(":memory:");
+      const sizes: number[] = [];
+      const counted = around(store, {
+        commit(group, ops) {
+          if (group.startsWith("customer:")) sizes.push(ops.length);
+          return store.commit(group, ops);
+        },
+      });
+      await projectBatch(orders, { views: counted, deadLetters: store, now, ...(maxOpsPerCommit ? { maxOpsPerCommit } : {}) });
+      return sizes;
+    };
+    expect(await customerCommits(101)).toEqual([101, 51]);
+    // By default, the header and all 150 entries in one commit.
+    expect(await customerCommits()).toEqual([151]);
+  });
+
   it("two projector instances racing on the same groups both land, with conflicts retried", async () => {
     const store = new SqliteProjectionStore(":memory:");
     let conflicts = 0;

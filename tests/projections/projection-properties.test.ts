@@ -15,6 +15,9 @@ const now = () => new Date("2030-01-01T00:00:00.000Z");
  */
 class CrashingViews implements ViewStore {
   writesLeft = Infinity;
+  /** The plans' limit under test, which the SQLite store beneath would not enforce; commits above it are recorded. */
+  opsLimit = Infinity;
+  readonly oversized: number[] = [];
   readonly kind = "crashing";
   readonly maxOpsPerCommit = SQLITE_MAX_OPS_PER_COMMIT;
   constructor(readonly inner: SqliteProjectionStore) {}
@@ -23,6 +26,7 @@ class CrashingViews implements ViewStore {
   }
   commit(group: string, ops: readonly ViewOp[]): Promise<ReadonlyMap<string, string>> {
     if (this.writesLeft-- <= 0) return Promise.reject(new Error("crash"));
+    if (ops.length > this.opsLimit) this.oversized.push(ops.length);
     return this.inner.commit(group, ops);
   }
   page<T>(group: string, after: string, limit: number): Promise<readonly SortedRow<T>[]> {
@@ -35,7 +39,7 @@ class CrashingViews implements ViewStore {
 
 async function cleanPass(log: readonly RecordedEvent[]): Promise<SqliteProjectionStore> {
   const store = new SqliteProjectionStore(":memory:");
-  // One batch, and group commits as large as Cosmos DB takes.
+  // One batch, and group commits as large as the store takes.
   await projectBatch(log, { views: store, deadLetters: store, now });
   return store;
 }
@@ -60,6 +64,7 @@ async function chaoticPass(log: readonly RecordedEvent[], rng: Choices): Promise
   const views = new CrashingViews(store);
   // Small commits: a group's changes, even one order's articles, then span several commits.
   const maxOpsPerCommit = rng.nextInt(3, 8);
+  views.opsLimit = maxOpsPerCommit;
   let checkpoint = 0;
   let crashes = 0;
   while (checkpoint < log.length) {
@@ -77,6 +82,8 @@ async function chaoticPass(log: readonly RecordedEvent[], rng: Choices): Promise
     if (rng.nextInt(0, 3) === 0) await projectBatch(batch, { views, deadLetters: store, now, maxOpsPerCommit });
     checkpoint += Math.min(size, log.length - checkpoint);
   }
+  // Every commit kept to the limit, as Cosmos DB's TransactionalBatch would insist.
+  expect(views.oversized).toEqual([]);
   return store;
 }
 
