@@ -9,6 +9,9 @@ import { ORDER_NUMBER_PATTERN } from "./identifiers.js";
  * schema's order, and values well inside every rule. Anything else, an unusual but valid value
  * included, returns false, and the caller asks the schema, which decides and names the
  * failing fields. So the answer never differs from the schema's; it only comes sooner.
+ *
+ * For data as JSON.parse makes it, which is what the stores hand over: only own enumerable
+ * string keys, plain values, no getters. Symbol or non-enumerable keys would escape it.
  */
 export function certainlyValidOrderEventData(type: OrderEventType, data: unknown): boolean {
   if (!isPlainObject(data)) return false;

@@ -145,8 +145,8 @@ export class LocalProjector {
     const outcome = await (this.options.transaction ? this.options.transaction(work) : work());
     this.position = last.position;
     const projectedAt = this.now().getTime();
-    // Events appended together share their recordedAt: parse each distinct time once.
-    let time = "";
+    // Events appended together share their recordedAt: parse it once per run of equal times.
+    let time: string | undefined;
     let timeMs = 0;
     for (const event of batch) {
       if (event.recordedAt !== time) {

@@ -25,7 +25,7 @@ export interface GroupUpdate {
   /** Further rows to read once those are known (the article totals a stored entry counts in). */
   more?(stored: ReadonlyMap<string, unknown>): readonly string[];
   /**
-   * The commits, in order, each at most MAX_OPS_PER_COMMIT operations and each leaving the
+   * The commits, in order, each at most the limit given to the update (the view store's) and each leaving the
    * group consistent (its header agrees with its entries). Empty when nothing changes.
    */
   plan(stored: ReadonlyMap<string, unknown>): readonly GroupStep[];
