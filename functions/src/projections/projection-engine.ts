@@ -10,7 +10,7 @@ import { dayOf, hubDayUpdate } from "./hub-day.js";
 import { emptySummary, evolveSummary } from "./order-summary.js";
 import { PoisonEventError } from "./poison-event-error.js";
 import { HEADER_ID, viewKeys } from "./view-keys.js";
-import { ViewWriteConflictError } from "./view-store.js";
+import { readRow, ViewWriteConflictError } from "./view-store.js";
 
 /** What projecting needs, in every runtime (the local projector, the Azure change-feed trigger). */
 export interface ProjectionPorts {
@@ -126,7 +126,7 @@ function inVersionOrder(events: RecordedEvent[]): RecordedEvent[] {
 async function projectStreams(streams: readonly StreamWork[], ports: ProjectionPorts, counters: Counters): Promise<StreamWork[]> {
   const limit = ports.concurrency ?? 16;
   const summaries = await mapLimit(streams, limit, async (work) => {
-    const stored = (await ports.views.read<OrderSummaryDoc>(viewKeys.order(work.orderNumber), [HEADER_ID])).get(HEADER_ID);
+    const stored = await readRow<OrderSummaryDoc>(ports.views, viewKeys.order(work.orderNumber), HEADER_ID);
     const start = stored?.value ?? emptySummary(work.orderNumber);
     const versionBefore = work.versionBefore ?? start.version;
     const tally: StreamTally = { applied: 0, duplicates: 0, deadLettered: 0 };
@@ -207,8 +207,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, map: (item: T)
 }
 
 /**
- * The summary after the stream's new events. Synchronous unless a gap must be read or a poison
- * event dead-lettered: a replay folds some 200,000 streams here, and a promise each would cost.
+ * The summary after the stream's new events, from the event at `from` on. Synchronous unless a
+ * gap must be read or a poison event dead-lettered, when it continues once that is done: a
+ * replay folds some 200,000 streams here, and a promise each would cost.
  */
 function foldNewEvents(
   start: OrderSummaryDoc,
@@ -216,48 +217,37 @@ function foldNewEvents(
   work: StreamWork,
   ports: ProjectionPorts,
   tally: StreamTally,
+  from = 0,
 ): OrderSummaryDoc | Promise<OrderSummaryDoc> {
   let doc = start;
   const { events } = work;
-  for (let at = 0; at < events.length; at++) {
+  for (let at = from; at < events.length; at++) {
     const event = events[at] as RecordedEvent;
     if (event.version <= doc.version) {
       if (event.version <= versionBefore) tally.duplicates++;
       continue;
     }
-    if (event.version > doc.version + 1) return foldRemaining(doc, at, versionBefore, work, ports, tally);
-    const folded = applyOrDeadLetter(doc, event, ports, tally);
-    if (folded instanceof Promise) return folded.then((next) => foldRemaining(next, at + 1, versionBefore, work, ports, tally));
+    const folded =
+      event.version > doc.version + 1 ? fillGapThenApply(doc, event, ports, tally) : applyOrDeadLetter(doc, event, ports, tally);
+    if (folded instanceof Promise) return folded.then((next) => foldNewEvents(next, versionBefore, work, ports, tally, at + 1));
     doc = folded;
   }
   return doc;
 }
 
-/** foldNewEvents from the event at `from` on, awaiting what it must. */
-async function foldRemaining(
-  start: OrderSummaryDoc,
-  from: number,
-  versionBefore: number,
-  work: StreamWork,
+/** The summary after the versions missing before `event`, read from the store, and after `event` itself. */
+async function fillGapThenApply(
+  doc: OrderSummaryDoc,
+  event: RecordedEvent,
   ports: ProjectionPorts,
   tally: StreamTally,
 ): Promise<OrderSummaryDoc> {
-  let doc = start;
-  for (const event of work.events.slice(from)) {
-    if (event.version <= doc.version) {
-      if (event.version <= versionBefore) tally.duplicates++;
-      continue;
-    }
-    if (event.version > doc.version + 1) {
-      for (const missed of await readGap(ports, event.streamId, doc.version + 1, event.version - 1)) {
-        const folded = applyOrDeadLetter(doc, missed, ports, tally);
-        doc = folded instanceof Promise ? await folded : folded;
-      }
-    }
-    const folded = applyOrDeadLetter(doc, event, ports, tally);
-    doc = folded instanceof Promise ? await folded : folded;
+  let next = doc;
+  for (const missed of [...(await readGap(ports, event.streamId, doc.version + 1, event.version - 1)), event]) {
+    const folded = applyOrDeadLetter(next, missed, ports, tally);
+    next = folded instanceof Promise ? await folded : folded;
   }
-  return doc;
+  return next;
 }
 
 async function readGap(ports: ProjectionPorts, streamId: string, from: number, to: number): Promise<readonly RecordedEvent[]> {
