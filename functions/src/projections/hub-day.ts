@@ -137,6 +137,19 @@ export function hubDayUpdate(hubId: number, day: string, changes: readonly Order
         touched = new Set();
       };
       const room = () => maxOps - 1 - entries.size - touched.size;
+      /** An article's day quantity moves by `delta` in the commit in progress. */
+      const move = (article: string, delta: number) => {
+        quantities.set(article, quantityOf(article) + delta);
+        touched.add(article);
+      };
+      /** The order's whole change is counted: the header's counts follow, and its entry lands. */
+      const settle = (orderNumber: string, before: HubDayEntry | undefined, after: HubDayEntry) => {
+        const [was, is] = [counts(before), counts(after)];
+        ordersRequested += is.requested - was.requested;
+        ordersCancelled += is.cancelled - was.cancelled;
+        ordersDelivered += is.delivered - was.delivered;
+        entries.set(orderNumber, after);
+      };
 
       for (const change of changes) {
         let entry = entryOf(stored, change.orderNumber);
@@ -145,16 +158,8 @@ export function hubDayUpdate(hubId: number, day: string, changes: readonly Order
         if (entry === undefined && room() >= Math.max(2, lines.length + 1)) {
           // A new order that fits the commit in progress whole (nearly every order of a rebuild):
           // nothing of it is counted yet, so its lines are its moves. The loop below does the same, slower.
-          for (const [article, quantity] of lines) {
-            if (quantity === 0) continue;
-            quantities.set(article, quantityOf(article) + quantity);
-            touched.add(article);
-          }
-          const added = counts(target);
-          ordersRequested += added.requested;
-          ordersCancelled += added.cancelled;
-          ordersDelivered += added.delivered;
-          entries.set(change.orderNumber, target);
+          for (const [article, quantity] of lines) if (quantity !== 0) move(article, quantity);
+          settle(change.orderNumber, undefined, target);
           continue;
         }
         const from = new Map(entry === undefined ? [] : Object.entries(entry.counted));
@@ -164,16 +169,11 @@ export function hubDayUpdate(hubId: number, day: string, changes: readonly Order
           if (room() < 2 || (room() < moves.length + 1 && entries.size > 0)) flush();
           const part = moves.splice(0, room() - 1);
           for (const article of part) {
-            quantities.set(article, quantityOf(article) + (to.get(article) ?? 0) - (from.get(article) ?? 0));
-            touched.add(article);
+            move(article, (to.get(article) ?? 0) - (from.get(article) ?? 0));
             from.set(article, to.get(article) ?? 0);
           }
           if (moves.length === 0) {
-            const [before, after] = [counts(entry), counts(target)];
-            ordersRequested += after.requested - before.requested;
-            ordersCancelled += after.cancelled - before.cancelled;
-            ordersDelivered += after.delivered - before.delivered;
-            entries.set(change.orderNumber, target);
+            settle(change.orderNumber, entry, target);
             break;
           }
           // Counted so far; the version and status move only with the last part.
