@@ -1,5 +1,7 @@
 import type { OrderEventType } from "./order-events.js";
 import { ORDER_NUMBER_PATTERN } from "./identifiers.js";
+import { CURRENCY_PATTERN } from "./order-events.js";
+import { NOT_BLANK_PATTERN } from "./schema.js";
 
 /**
  * A quick, conservative check of stored order event data against the current schemas
@@ -105,9 +107,8 @@ function isPositiveId(value: unknown): boolean {
 
 /** Text of 1 to `max` characters that is not only blanks (the schema's `text`). */
 function isText(value: unknown, max: number): boolean {
-  return typeof value === "string" && value.length >= 1 && value.length <= max && NOT_BLANK.test(value);
+  return typeof value === "string" && value.length >= 1 && value.length <= max && NOT_BLANK_PATTERN.test(value);
 }
-const NOT_BLANK = /\S/;
 
 /**
  * A UTC time with seconds, on a day 1 to 28: a subset of what the schema's ISO 8601 check takes,
@@ -140,8 +141,6 @@ function isDelivery(value: unknown): boolean {
   );
 }
 
-const CURRENCY = /^[A-Z]{3}$/;
-
 /** 1 to 100 lines, each article once (the schema's `linesOf` with stored lines). */
 function areLines(value: unknown): boolean {
   if (!Array.isArray(value) || value.length < 1 || value.length > 100) return false;
@@ -153,7 +152,7 @@ function areLines(value: unknown): boolean {
       !isText(line.article, 200) ||
       !(typeof line.quantity === "number" && Number.isSafeInteger(line.quantity) && line.quantity > 0 && line.quantity <= 10_000) ||
       !(typeof line.price === "number" && Number.isFinite(line.price) && line.price >= 0 && line.price <= 1_000_000) ||
-      !(typeof line.currency === "string" && CURRENCY.test(line.currency))
+      !(typeof line.currency === "string" && CURRENCY_PATTERN.test(line.currency))
     )
       return false;
     // Few lines, almost always: a pairwise look costs less than a set.

@@ -11,7 +11,10 @@ import { formatIssues, isoTime, text, z } from "./schema.js";
 /** What v1 article lines, which had no currency, are read as, and what new lines default to. */
 export const DEFAULT_CURRENCY = "EUR";
 
-const currencySchema = z.string().check(z.regex(/^[A-Z]{3}$/, "currency must be an ISO 4217 code of three capital letters, e.g. EUR"));
+/** An ISO 4217 alphabetic code; the list of codes is not checked (docs/adr/0012). */
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+
+const currencySchema = z.string().check(z.regex(CURRENCY_PATTERN, "currency must be an ISO 4217 code of three capital letters, e.g. EUR"));
 
 const lineFields = {
   article: text(200),

@@ -68,5 +68,8 @@ export function formatIssues(error: {
 
 export const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 
+/** Some character other than a blank: what `text` asks beyond its length. */
+export const NOT_BLANK_PATTERN = /\S/;
+
 /** Text of 1 to `max` characters that is not only blanks. */
-export const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.regex(/\S/, "must not be blank"));
+export const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.regex(NOT_BLANK_PATTERN, "must not be blank"));
