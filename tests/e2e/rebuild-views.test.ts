@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -5,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LocalApp } from "../../functions/src/local/local-app.js";
 import { startLocalApp } from "../../functions/src/local/local-app.js";
+import { buildMarkerOf } from "../../functions/src/projections/sqlite/build-marker.js";
 import { apiClient } from "../support/http-client.js";
 import { requestedData } from "../support/orders.js";
 import { waitForProjection } from "../support/wait-for-projection.js";
@@ -88,7 +90,8 @@ describe("npm start -- --rebuild-views", () => {
 
     // Readers watch a seeded order and a customer: never missing, never going back.
     const watched = seeded[SEEDED_ORDERS - 2] ?? "";
-    const seen = { versions: [] as number[], totals: [] as number[], servings: [] as number[], generationsDuringBuild: 0 };
+    const seen = { versions: [] as number[], totals: [] as number[], servings: [] as number[], generationsDuringBuild: 0, markers: 0 };
+    const g2 = join(dataDir, "views-g2.db");
     const deadline = Date.now() + 60_000;
     for (;;) {
       const [order, customer, health] = await Promise.all([
@@ -103,6 +106,8 @@ describe("npm start -- --rebuild-views", () => {
       seen.totals.push(customer.body.totalOrders as number);
       seen.servings.push(health.body.projection.servingGeneration as number);
       if ((health.body.projection.generations as unknown[]).length === 2) seen.generationsDuringBuild++;
+      // The new file is built without a WAL, beside its marker (docs/adr/0017).
+      if (existsSync(buildMarkerOf(g2))) seen.markers++;
       // Today's fields stay, describing the serving generation.
       expect(health.body.projection).toMatchObject({ position: expect.any(Number), lagEvents: expect.any(Number) });
       if (health.body.projection.servingGeneration === 2 && seen.servings.length >= 3) break;
@@ -118,6 +123,7 @@ describe("npm start -- --rebuild-views", () => {
     for (let i = 1; i < seen.servings.length; i++) expect(seen.servings[i]).toBeGreaterThanOrEqual(seen.servings[i - 1] ?? 0);
     expect(seen.servings[0]).toBe(1);
     expect(seen.generationsDuringBuild).toBeGreaterThan(0);
+    expect(seen.markers).toBeGreaterThan(0);
     expect(placed.length).toBeGreaterThanOrEqual(20);
 
     // Switched and persisted; the old generation's file is gone.
@@ -132,6 +138,11 @@ describe("npm start -- --rebuild-views", () => {
     for (let i = 0; i < 100 && existsSync(join(dataDir, "views.db")); i++) await sleep(20);
     expect(existsSync(join(dataDir, "views.db"))).toBe(false);
     expect(logs.some((l) => /generation 2 has caught up/.test(l))).toBe(true);
+    // Its build has ended: a WAL file like any other, its marker gone.
+    expect(existsSync(buildMarkerOf(g2))).toBe(false);
+    const header = new Database(g2, { readonly: true });
+    expect(header.pragma("journal_mode", { simple: true })).toBe("wal");
+    header.close();
 
     // The same events projected once, from scratch, elsewhere: the views must be equal. The
     // rebuilt side restarts first, which also shows that the switch outlives the process.

@@ -143,4 +143,55 @@ describe("local projector", () => {
     expect(sizes.slice(0, 3)).toEqual([8, 2, 40]);
     expect(sizes.filter((size) => size === 40).length).toBeGreaterThanOrEqual(2);
   });
+
+  it("reports once that it has caught up, between batches, and again after a report that failed", async () => {
+    const { events, views } = openStores();
+    for (let n = 0; n < 100; n++) await placeOrder(events, `up-${n}`);
+    const reports: { position: number; inTransaction: boolean }[] = [];
+    const errors: unknown[] = [];
+    let inTransaction = false;
+    let failuresLeft = 1;
+    const projector: LocalProjector = new LocalProjector({
+      feed: events,
+      views,
+      deadLetters: views,
+      checkpoints: views,
+      batchSize: 8,
+      catchUpBatchSize: 40,
+      transaction: async (work) => {
+        inTransaction = true;
+        try {
+          return await views.inTransaction(work);
+        } finally {
+          inTransaction = false;
+        }
+      },
+      onCaughtUp: () => {
+        reports.push({ position: projector.checkpoint, inTransaction });
+        if (failuresLeft-- > 0) throw new Error("not this time");
+      },
+      onError: (error) => errors.push(error),
+    });
+    projector.start();
+    expect(await until(() => Promise.resolve(reports.length === 2), 10_000, 5)).toBe(true);
+    // More appends later: the report is not repeated.
+    for (let n = 0; n < 20; n++) await placeOrder(events, `later-${n}`);
+    expect(await until(async () => (await views.getCheckpoint("views")) === 120, 10_000, 5)).toBe(true);
+    await projector.stop();
+    expect(reports).toHaveLength(2);
+    expect(reports.every((r) => !r.inTransaction)).toBe(true);
+    // Caught up means no longer behind by catch-up batches: within 4 small batches of the head.
+    expect(reports[0]?.position).toBeGreaterThanOrEqual(100 - 4 * 8);
+    expect(errors.map(String)).toEqual(["Error: not this time"]);
+
+    // catchUp() reports at its end, and a projector that has reported does not report again.
+    const { events: more, views: fresh } = openStores();
+    for (let n = 0; n < 30; n++) await placeOrder(more, `cu-${n}`);
+    let caughtUp = 0;
+    const catching = new LocalProjector({ feed: more, views: fresh, deadLetters: fresh, checkpoints: fresh, onCaughtUp: () => caughtUp++ });
+    await catching.catchUp();
+    expect([caughtUp, await fresh.getCheckpoint("views")]).toEqual([1, 30]);
+    await catching.catchUp();
+    expect(caughtUp).toBe(1);
+  });
 });

@@ -99,13 +99,16 @@ export class LocalViewGenerations {
     const onBuildingBatch = () => {
       started.generations?.switchIfCaughtUp();
     };
-    const serving = openGeneration(dataDir, state.serving, log);
-    const building = state.building === undefined ? undefined : openGeneration(dataDir, state.building, log, onBuildingBatch);
-    try {
-      await Promise.all([serving.thread.ready, building?.thread.ready]);
-    } catch (error) {
-      await Promise.all([closeGeneration(serving), building && closeGeneration(building)]);
-      throw error;
+    const opened = await Promise.allSettled([
+      openGeneration(dataDir, state.serving, log),
+      ...(state.building === undefined ? [] : [openGeneration(dataDir, state.building, log, onBuildingBatch)]),
+    ]);
+    const live = opened.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+    const failed = opened.find((o) => o.status === "rejected");
+    const [serving, building] = live;
+    if (failed || serving === undefined) {
+      await Promise.all(live.map((g) => closeGeneration(g)));
+      throw failed?.reason ?? new Error("the serving generation did not open");
     }
     const generations = new LocalViewGenerations(options, serving);
     started.generations = generations;
@@ -187,19 +190,27 @@ export class LocalViewGenerations {
   }
 }
 
-function openGeneration(
+async function openGeneration(
   dataDir: string,
   generation: number,
   log: LocalViewGenerationsOptions["log"],
   onBatch?: () => void,
-): LiveGeneration {
+): Promise<LiveGeneration> {
   const viewsFile = localViewsFile(generation);
   const file = join(dataDir, viewsFile);
-  // The store creates the file and its tables; the reader then finds the checkpoint table.
-  const store = new SqliteProjectionStore(file);
+  // The worker opens the file first: it creates the file and its tables, and builds a new file
+  // without a WAL (docs/adr/0017). The API's connections read it in whatever mode it is in and
+  // follow it into WAL mode when the build ends.
+  const thread = startProjectorThread({ dataDir, viewsFile, log, ...(onBatch ? { onBatch } : {}) });
+  try {
+    await thread.ready;
+  } catch (error) {
+    await thread.stop();
+    throw error;
+  }
+  const store = new SqliteProjectionStore(file, { reader: true });
   const reader = new Database(file);
   const checkpoint = reader.prepare<[], { position: number }>("SELECT position FROM checkpoints WHERE name = 'views'");
-  const thread = startProjectorThread({ dataDir, viewsFile, log, ...(onBatch ? { onBatch } : {}) });
   return {
     generation,
     store,

@@ -21,9 +21,11 @@ const post = (message: FromProjector) => {
 };
 
 const events = new SqliteEventStore({ file: join(dataDir, "events.db") });
+// A new views file is built without a WAL until the projector has caught up (docs/adr/0017).
 const views = new SqliteProjectionStore(join(dataDir, viewsFile), {
   backgroundCheckpoints: true,
   cacheMiB: PROJECTOR_RESOURCES.viewsCacheMiB,
+  buildWithoutWal: true,
 });
 const appendListeners = new Set<() => void>();
 // Appends happen on the API's connection: its "appended" messages wake the projector.
@@ -45,6 +47,9 @@ const projector: LocalProjector = new LocalProjector({
   transaction: (work) => views.inTransaction(work),
   onBatch: (outcome) => {
     post({ kind: "batch", position: outcome.position, recentLag: projector.recentLag() });
+  },
+  onCaughtUp: () => {
+    views.finishBuild();
   },
   onError: (error, retryInMs) => {
     post({ kind: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error), retryInMs });

@@ -27,6 +27,13 @@ export interface LocalProjectorOptions {
   /** Wraps each batch, its checkpoint included, e.g. in one database transaction. */
   readonly transaction?: <T>(work: () => Promise<T>) => Promise<T>;
   readonly onError?: (error: unknown, retryInMs: number) => void;
+  /**
+   * Called between batches, once, when the projector first finds itself caught up: no longer
+   * behind the feed's head by catch-up batches. If it throws, the projector backs off as after
+   * a failed batch and calls it again once caught up. The local worker ends a build without a
+   * WAL here (docs/adr/0017).
+   */
+  readonly onCaughtUp?: () => void;
 }
 
 /**
@@ -53,6 +60,7 @@ export class LocalProjector {
   private woken = false;
   private unsubscribe: (() => void) | undefined;
   private position = 0;
+  private caughtUp = false;
   /** Append-to-projected lag of the most recent events, in ms: a ring buffer for percentiles. */
   private readonly lags = new Float64Array(10_000);
   private lagCount = 0;
@@ -104,6 +112,13 @@ export class LocalProjector {
     this.position = await this.options.checkpoints.getCheckpoint(this.name);
     this.behind = true;
     while (this.position < head) await this.step();
+    this.reportCaughtUp();
+  }
+
+  private reportCaughtUp(): void {
+    if (this.caughtUp) return;
+    this.options.onCaughtUp?.();
+    this.caughtUp = true;
   }
 
   private signal(): void {
@@ -117,6 +132,7 @@ export class LocalProjector {
     while (this.running) {
       try {
         const full = await this.step();
+        if (!this.behind) this.reportCaughtUp();
         backoffMs = 0;
         if (!full) await this.idle();
       } catch (error) {

@@ -6,6 +6,7 @@ import type { CheckpointStore, SortedRow, StoredRow, ViewOp, ViewStore } from ".
 import type { BackgroundCheckpointer } from "./background-checkpointer.js";
 import { openDatabase } from "../../eventstore/sqlite/open-database.js";
 import { startBackgroundCheckpoints } from "./background-checkpointer.js";
+import { BuildSyncs, beginBuild } from "./build-marker.js";
 import { ViewWriteConflictError } from "../view-store.js";
 
 /** Bumped when the views table changes shape: an older file's views are dropped and rebuilt from the first event. */
@@ -52,6 +53,17 @@ export interface SqliteProjectionStoreOptions {
   readonly backgroundCheckpoints?: boolean;
   /** SQLite's page cache for this connection; SQLite's default is 2 MiB. */
   readonly cacheMiB?: number;
+  /**
+   * For the projector's writing connection (docs/adr/0017): a file that does not exist yet, or
+   * whose build a crash cut short, is built with its rollback journal in memory and without
+   * syncs, until finishBuild() makes it a WAL file like any other.
+   */
+  readonly buildWithoutWal?: boolean;
+  /**
+   * Another connection writes this file: read it in the journal mode its writer chose (a file
+   * being built has no WAL yet), and leave its schema to that writer.
+   */
+  readonly reader?: boolean;
 }
 
 /**
@@ -82,22 +94,37 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   private readonly statements;
   private readonly commitAll: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
   private readonly commitOne: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
-  private readonly checkpointer: BackgroundCheckpointer | undefined;
+  private checkpointer: BackgroundCheckpointer | undefined;
+  /** Set while this connection builds its file without a WAL. */
+  private build: BuildSyncs | undefined;
 
-  constructor(file: string, options: SqliteProjectionStoreOptions = {}) {
-    this.db = openDatabase(file, "NORMAL");
-    if ((this.db.pragma("user_version", { simple: true }) as number) < SCHEMA_VERSION) {
-      // Views of an older shape: rebuild them (dead letters are kept; a rebuild adds none twice).
-      this.db.exec("DROP TABLE IF EXISTS views; DROP TABLE IF EXISTS checkpoints;");
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  constructor(
+    private readonly file: string,
+    private readonly options: SqliteProjectionStoreOptions = {},
+  ) {
+    const building = options.buildWithoutWal === true && file !== ":memory:" && beginBuild(file);
+    this.db = openDatabase(file, "NORMAL", building || options.reader === true ? "as-found" : "wal");
+    if (building) {
+      this.build = new BuildSyncs(file);
+      // Savepoints and rollbacks work as ever; each commit writes its pages once, into the file
+      // itself, where a WAL writes them to the log and a checkpoint copies them again.
+      this.db.pragma("journal_mode = MEMORY");
+      this.db.pragma("synchronous = OFF");
+      // A spill writes into the file before the commit, under an exclusive lock that would hold
+      // readers off for the rest of the batch: a batch's dirty pages stay in memory instead.
+      this.db.pragma("cache_spill = OFF");
     }
-    this.db.exec(SCHEMA);
+    if (options.reader !== true) {
+      if ((this.db.pragma("user_version", { simple: true }) as number) < SCHEMA_VERSION) {
+        // Views of an older shape: rebuild them (dead letters are kept; a rebuild adds none twice).
+        this.db.exec("DROP TABLE IF EXISTS views; DROP TABLE IF EXISTS checkpoints;");
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      }
+      this.db.exec(SCHEMA);
+    }
     // Negative: KiB, SQLite's unit for a cache given by size rather than pages.
     if (options.cacheMiB !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMiB * 1024)}`);
-    if (options.backgroundCheckpoints === true && file !== ":memory:") {
-      this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
-      this.checkpointer = startBackgroundCheckpoints(file);
-    }
+    if (!building) this.startCheckpoints();
     this.statements = {
       get: this.db.prepare<[string, string], { etag: number; body: string }>("SELECT etag, body FROM views WHERE grp = ? AND id = ?"),
       insert: this.db.prepare<[string, string, string, number | null, string | null, string]>(
@@ -243,6 +270,7 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     try {
       const result = await work();
       this.db.exec("COMMIT");
+      this.build?.syncInBackground();
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
@@ -250,9 +278,39 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     }
   }
 
+  /** True while this connection builds its file without a WAL (options.buildWithoutWal). */
+  get building(): boolean {
+    return this.build !== undefined;
+  }
+
+  /**
+   * Ends a build without a WAL, between transactions: the file becomes a WAL file, its pages
+   * reach the disk, and only then does its marker go. Readers follow the file into WAL mode.
+   * Does nothing for a file that is not being built. Throws if the switch did not happen (a
+   * reader in the way past the busy timeout); calling it again retries.
+   */
+  finishBuild(): void {
+    if (this.build === undefined) return;
+    if (this.db.inTransaction) throw new Error("a build ends between transactions, not inside one");
+    const mode = this.db.pragma("journal_mode = WAL", { simple: true }) as string;
+    if (mode !== "wal") throw new Error(`${this.file} is still in journal mode ${mode} at the end of its build`);
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("cache_spill = ON");
+    this.build.end();
+    this.build = undefined;
+    this.startCheckpoints();
+  }
+
+  private startCheckpoints(): void {
+    if (this.options.backgroundCheckpoints !== true || this.file === ":memory:") return;
+    this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+    this.checkpointer = startBackgroundCheckpoints(this.file);
+  }
+
   /** Closes the connection; the checkpoint thread, if any, finishes its checkpoint and closes its own. */
   close(): void {
     if (this.db.open) this.db.close();
+    this.build?.close();
     void this.checkpointer?.stop();
   }
 }
