@@ -110,6 +110,8 @@ describe("npm start -- --rebuild-views", () => {
       if (existsSync(buildMarkerOf(g2))) seen.markers++;
       // Today's fields stay, describing the serving generation.
       expect(health.body.projection).toMatchObject({ position: expect.any(Number), lagEvents: expect.any(Number) });
+      // Reads switch only to a whole file: its build ended, its marker gone.
+      if (health.body.projection.servingGeneration === 2 && seen.servings.at(-2) === 1) expect(existsSync(buildMarkerOf(g2))).toBe(false);
       if (health.body.projection.servingGeneration === 2 && seen.servings.length >= 3) break;
       if (Date.now() > deadline) throw new Error(`no switch within 60 s: ${JSON.stringify(health.body)}\n${logs.join("\n")}`);
       await sleep(5);

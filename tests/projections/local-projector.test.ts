@@ -37,6 +37,20 @@ function placeOrder(events: SqliteEventStore, orderNumber: string) {
   );
 }
 
+/** The store's feed, recording the batch size of each read. */
+function sizeRecordingFeed(events: SqliteEventStore) {
+  const sizes: number[] = [];
+  const feed = {
+    readAll: (after: number, max: number) => {
+      sizes.push(max);
+      return events.readAll(after, max);
+    },
+    headPosition: () => events.headPosition(),
+    onAppended: (listener: () => void) => events.onAppended(listener),
+  };
+  return { feed, sizes };
+}
+
 describe("local projector", () => {
   it("is woken by appends, retries transient view-store errors without skipping, and resumes from its checkpoint", async () => {
     const { events, views } = openStores();
@@ -112,15 +126,7 @@ describe("local projector", () => {
   it("switches to catch-up batches when far behind, and retries a failed batch smaller", async () => {
     const { events, views } = openStores();
     for (let n = 0; n < 100; n++) await placeOrder(events, `cu-${n}`);
-    const sizes: number[] = [];
-    const feed = {
-      readAll: (after: number, max: number) => {
-        sizes.push(max);
-        return events.readAll(after, max);
-      },
-      headPosition: () => events.headPosition(),
-      onAppended: (listener: () => void) => events.onAppended(listener),
-    };
+    const { feed, sizes } = sizeRecordingFeed(events);
     let failuresLeft = 1;
     const flaky = Object.assign(Object.create(views) as SqliteProjectionStore, {
       commit(group: string, ops: readonly ViewOp[]) {
@@ -142,6 +148,52 @@ describe("local projector", () => {
     // A failed batch of 8 is retried as 2; then, 90 events behind, batches of 40.
     expect(sizes.slice(0, 3)).toEqual([8, 2, 40]);
     expect(sizes.filter((size) => size === 40).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("reports that it has caught up when its catch-up ends on a full batch, at the feed's head", async () => {
+    const { events, views } = openStores();
+    // A first small batch of 5, then catch-up batches of 100: 305 events end exactly on a full one.
+    for (let n = 0; n < 305; n++) await placeOrder(events, `full-${n}`);
+    let caughtUp = 0;
+    const projector = new LocalProjector({
+      feed: events,
+      views,
+      deadLetters: views,
+      checkpoints: views,
+      batchSize: 5,
+      catchUpBatchSize: 100,
+      idlePollMs: 20,
+      onCaughtUp: () => caughtUp++,
+    });
+    projector.start();
+    expect(await until(() => Promise.resolve(caughtUp === 1), 10_000, 5)).toBe(true);
+    expect(await views.getCheckpoint("views")).toBe(305);
+    await projector.stop();
+  });
+
+  it("retries a failing report on its own back-off, and keeps projecting at full batch size meanwhile", async () => {
+    const { events, views } = openStores();
+    const { feed, sizes } = sizeRecordingFeed(events);
+    const retries: number[] = [];
+    const projector = new LocalProjector({
+      feed,
+      views,
+      deadLetters: views,
+      checkpoints: views,
+      batchSize: 8,
+      idlePollMs: 20,
+      onCaughtUp: () => {
+        throw new Error("the build cannot end yet");
+      },
+      onError: (_error, retryInMs) => retries.push(retryInMs),
+    });
+    projector.start();
+    for (let n = 0; n < 40; n++) await placeOrder(events, `go-${n}`);
+    expect(await until(async () => (await views.getCheckpoint("views")) === 40, 10_000, 5)).toBe(true);
+    expect(await until(() => Promise.resolve(retries.length >= 2), 10_000, 5)).toBe(true);
+    await projector.stop();
+    expect(retries.slice(0, 2)).toEqual([1000, 2000]);
+    expect(sizes.every((size) => size === 8)).toBe(true);
   });
 
   it("reports once that it has caught up, between batches, and again after a report that failed", async () => {

@@ -41,7 +41,7 @@ function writeGenerationsState(dataDir: string, state: GenerationsState): void {
 
 function removeViewsFile(dataDir: string, generation: number): void {
   const file = join(dataDir, localViewsFile(generation));
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+  for (const suffix of ["", "-wal", "-shm", "-journal", "-building"]) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** One generation: the API's connection to its file, a checkpoint reader, its projector thread. */
@@ -49,7 +49,11 @@ interface LiveGeneration {
   readonly generation: number;
   readonly store: SqliteProjectionStore;
   readonly thread: ProjectorThread;
-  /** The committed checkpoint, read synchronously: the switch compares two at one instant. */
+  /**
+   * The committed checkpoint, read synchronously: the switch compares two at one instant. While
+   * the file is built without a WAL, the position the worker last reported instead: a read of
+   * the file would wait for the worker's commits on the API's thread.
+   */
   readonly checkpoint: () => number;
   close(): void;
 }
@@ -153,7 +157,8 @@ export class LocalViewGenerations {
    */
   switchIfCaughtUp(): void {
     const building = this.building;
-    if (!building || this.closing) return;
+    // Not before its build has ended: until then a crash would remove the file (docs/adr/0017).
+    if (!building || this.closing || !building.thread.built()) return;
     // The new generation first: the serving one only moves forward after this read.
     const built = building.checkpoint();
     const served = this.serving.checkpoint();
@@ -204,23 +209,42 @@ async function openGeneration(
   const thread = startProjectorThread({ dataDir, viewsFile, log, ...(onBatch ? { onBatch } : {}) });
   try {
     await thread.ready;
+    const { store, reader, checkpoint } = openReaders(file);
+    return {
+      generation,
+      store,
+      thread,
+      checkpoint: () => (thread.built() ? (checkpoint.get()?.position ?? 0) : thread.position()),
+      close() {
+        store.close();
+        if (reader.open) reader.close();
+      },
+    };
   } catch (error) {
     await thread.stop();
     throw error;
   }
+}
+
+/** The API's connections to a generation's file: its views, and its checkpoint. */
+function openReaders(file: string) {
   const store = new SqliteProjectionStore(file, { reader: true });
-  const reader = new Database(file);
-  const checkpoint = reader.prepare<[], { position: number }>("SELECT position FROM checkpoints WHERE name = 'views'");
-  return {
-    generation,
-    store,
-    thread,
-    checkpoint: () => checkpoint.get()?.position ?? 0,
-    close() {
-      store.close();
-      if (reader.open) reader.close();
-    },
-  };
+  try {
+    const reader = new Database(file);
+    try {
+      return {
+        store,
+        reader,
+        checkpoint: reader.prepare<[], { position: number }>("SELECT position FROM checkpoints WHERE name = 'views'"),
+      };
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
+  } catch (error) {
+    store.close();
+    throw error;
+  }
 }
 
 async function closeGeneration(generation: LiveGeneration): Promise<void> {

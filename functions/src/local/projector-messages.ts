@@ -7,9 +7,16 @@ export interface RecentLag {
   readonly p99Ms: number | null;
 }
 
-/** The worker tells the API it has started, after each batch, and when a batch failed. */
+/**
+ * The worker tells the API it has started (with its checkpoint, and whether its file is whole: not
+ * being built without a WAL, docs/adr/0017), after each batch, when its file's build has ended,
+ * and when a batch failed.
+ */
 export type FromProjector =
-  { kind: "started" } | { kind: "batch"; position: number; recentLag: RecentLag } | { kind: "error"; message: string; retryInMs: number };
+  | { kind: "started"; position: number; built: boolean }
+  | { kind: "batch"; position: number; recentLag: RecentLag }
+  | { kind: "built" }
+  | { kind: "error"; message: string; retryInMs: number };
 
 /** What a projector worker is started with: the data folder and the views file of its generation. */
 export interface ProjectorWorkerData {

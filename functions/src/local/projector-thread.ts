@@ -8,13 +8,17 @@ export interface ProjectorThread {
   readonly ready: Promise<void>;
   post(message: ToProjector): void;
   recentLag(): RecentLag;
+  /** The last position the worker reported: its committed checkpoint, or one just behind it. */
+  position(): number;
+  /** False while the worker builds its file without a WAL (docs/adr/0017): the file is not whole yet. */
+  built(): boolean;
   /** Asks the worker to stop at a batch boundary and waits until it has closed its files. */
   stop(): Promise<void>;
 }
 
 export interface ProjectorThreadOptions extends ProjectorWorkerData {
   readonly log: (message: string, error?: unknown) => void;
-  /** Called after each batch the worker has committed, with the position it reached. */
+  /** Called after each batch the worker has committed, with the position it reached, and when its file's build has ended. */
   readonly onBatch?: (position: number) => void;
 }
 
@@ -27,6 +31,8 @@ export function startProjectorThread(options: ProjectorThreadOptions): Projector
     resourceLimits: { maxYoungGenerationSizeMb: PROJECTOR_RESOURCES.youngGenerationMiB },
   });
   let recentLag: RecentLag = { count: 0, p50Ms: null, p99Ms: null };
+  let position = 0;
+  let built = false;
   let exited = false;
   const exit = new Promise<void>((resolve) => {
     worker.once("exit", (code) => {
@@ -44,10 +50,16 @@ export function startProjectorThread(options: ProjectorThreadOptions): Projector
     });
   });
   worker.on("message", (message: FromProjector) => {
-    if (message.kind === "started") started();
-    else if (message.kind === "batch") {
+    if (message.kind === "started") {
+      ({ position, built } = message);
+      started();
+    } else if (message.kind === "batch") {
       recentLag = message.recentLag;
+      position = message.position;
       onBatch?.(message.position);
+    } else if (message.kind === "built") {
+      built = true;
+      onBatch?.(position);
     } else log(`projection into ${workerData.viewsFile} failed; retrying in ${message.retryInMs} ms: ${message.message}`);
   });
   worker.on("error", (error) => {
@@ -59,6 +71,8 @@ export function startProjectorThread(options: ProjectorThreadOptions): Projector
       if (!exited) worker.postMessage(message);
     },
     recentLag: () => recentLag,
+    position: () => position,
+    built: () => built,
     async stop() {
       if (!exited) worker.postMessage({ kind: "stop" } satisfies ToProjector);
       await exit;

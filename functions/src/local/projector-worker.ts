@@ -49,7 +49,9 @@ const projector: LocalProjector = new LocalProjector({
     post({ kind: "batch", position: outcome.position, recentLag: projector.recentLag() });
   },
   onCaughtUp: () => {
+    if (!views.building) return;
     views.finishBuild();
+    post({ kind: "built" });
   },
   onError: (error, retryInMs) => {
     post({ kind: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error), retryInMs });
@@ -68,5 +70,6 @@ port.on("message", (message: ToProjector) => {
     port.close();
   });
 });
+const position = await views.getCheckpoint("views");
 projector.start();
-post({ kind: "started" });
+post({ kind: "started", position, built: !views.building });

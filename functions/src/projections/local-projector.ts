@@ -29,9 +29,9 @@ export interface LocalProjectorOptions {
   readonly onError?: (error: unknown, retryInMs: number) => void;
   /**
    * Called between batches, once, when the projector first finds itself caught up: no longer
-   * behind the feed's head by catch-up batches. If it throws, the projector backs off as after
-   * a failed batch and calls it again once caught up. The local worker ends a build without a
-   * WAL here (docs/adr/0017).
+   * behind the feed's head by catch-up batches. If it throws, the error goes to onError and the
+   * call is repeated after a back-off of its own (1 s doubling to a minute), while batches go on
+   * as usual. The local worker ends a build without a WAL here (docs/adr/0017).
    */
   readonly onCaughtUp?: () => void;
 }
@@ -61,6 +61,9 @@ export class LocalProjector {
   private unsubscribe: (() => void) | undefined;
   private position = 0;
   private caughtUp = false;
+  /** After onCaughtUp threw: not before this time (ms), and the back-off that led to it. */
+  private caughtUpRetryAt = 0;
+  private caughtUpBackoffMs = 0;
   /** Append-to-projected lag of the most recent events, in ms: a ring buffer for percentiles. */
   private readonly lags = new Float64Array(10_000);
   private lagCount = 0;
@@ -121,6 +124,18 @@ export class LocalProjector {
     this.caughtUp = true;
   }
 
+  /** reportCaughtUp for the loop: a failure is reported and retried later, and never fails a batch. */
+  private tryReportCaughtUp(): void {
+    if (this.caughtUp || Date.now() < this.caughtUpRetryAt) return;
+    try {
+      this.reportCaughtUp();
+    } catch (error) {
+      this.caughtUpBackoffMs = Math.min(Math.max(this.caughtUpBackoffMs * 2, 1000), 60_000);
+      this.caughtUpRetryAt = Date.now() + this.caughtUpBackoffMs;
+      this.options.onError?.(error, this.caughtUpBackoffMs);
+    }
+  }
+
   private signal(): void {
     this.woken = true;
     this.wake?.();
@@ -132,8 +147,8 @@ export class LocalProjector {
     while (this.running) {
       try {
         const full = await this.step();
-        if (!this.behind) this.reportCaughtUp();
         backoffMs = 0;
+        if (!this.behind) this.tryReportCaughtUp();
         if (!full) await this.idle();
       } catch (error) {
         const failedSize = this.shrunkTo ?? (this.behind ? this.catchUpBatchSize : this.batchSize);
@@ -152,7 +167,11 @@ export class LocalProjector {
     const size = this.shrunkTo ?? (this.behind ? this.catchUpBatchSize : this.batchSize);
     const batch = await feed.readAll(this.position, size);
     const last = batch.at(-1);
-    if (!last) return false;
+    if (!last) {
+      // At the head: a catch-up that ended on a full batch is over too.
+      this.behind = false;
+      return false;
+    }
     const work = async () => {
       const outcome = await projectBatch(batch, { views, deadLetters, now: this.now, ...(events ? { events } : {}) });
       await checkpoints.setCheckpoint(this.name, last.position);

@@ -1,11 +1,11 @@
-import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
  * A views file built without a WAL (docs/adr/0017) is whole only once its build has ended and
  * reached the disk. Until then a marker sits beside it: a file found with its marker was cut short
  * by a crash and may be torn, so it is removed and built again from the first event. The views
- * are derived data: what a crash costs is the build's time, never a wrong view.
+ * are derived data: what a crash costs is the build's time.
  */
 export const buildMarkerOf = (file: string): string => `${file}-building`;
 
@@ -24,70 +24,34 @@ export function beginBuild(file: string): boolean {
   // torn file: there the file is built in WAL mode, as any other.
   if (existsSync(file) || !syncDirectory(dirname(file))) return false;
   writeFileSync(marker, "a views file is being built; if this file outlives the build, the views file is removed and built again\n");
-  syncPath(marker, "r+");
-  return syncDirectory(dirname(file));
-}
-
-/**
- * A descriptor of the file being built, to sync it through: fsync flushes every written page of
- * the file, whichever descriptor wrote it (SQLite's, here). The same descriptor for every sync
- * of a build, so that a write error reported to one of them cannot be missed by the last.
- */
-export class BuildSyncs {
-  private readonly fd: number;
-  private inFlight = false;
-  private closeWhenIdle = false;
-  private failure: Error | undefined;
-
-  constructor(private readonly file: string) {
-    this.fd = openSync(file, "r+");
-  }
-
-  /**
-   * Starts an fsync on libuv's thread pool unless one is running: the disk catches up while the
-   * build goes on, and the last sync, in end(), has little left to write.
-   */
-  syncInBackground(): void {
-    if (this.inFlight || this.closeWhenIdle) return;
-    this.inFlight = true;
-    fsync(this.fd, (error) => {
-      this.inFlight = false;
-      if (error) this.failure ??= error;
-      if (this.closeWhenIdle) closeSync(this.fd);
-    });
-  }
-
-  /** After the build's last commit: every page on disk, then the marker goes. */
-  end(): void {
-    if (this.failure)
-      throw new Error(`a sync of ${this.file} failed during its build; it is built again at the next start`, { cause: this.failure });
-    fsyncSync(this.fd);
-    this.close();
-    rmSync(buildMarkerOf(this.file), { force: true });
-    syncDirectory(dirname(this.file));
-  }
-
-  /** Closes the descriptor, once a background sync in flight is done with it. */
-  close(): void {
-    if (this.closeWhenIdle) return;
-    this.closeWhenIdle = true;
-    if (!this.inFlight) closeSync(this.fd);
-  }
-}
-
-function syncPath(path: string, flags: string): void {
-  const fd = openSync(path, flags);
+  const fd = openSync(marker, "r+");
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+  return syncDirectory(dirname(file));
 }
 
-/** False where the platform cannot fsync a directory (Windows cannot open one this way). */
+/** Once the built file is on disk (SqliteProjectionStore.finishBuild): the marker goes, durably. */
+export function endBuild(file: string): void {
+  rmSync(buildMarkerOf(file), { force: true });
+  syncDirectory(dirname(file));
+}
+
+/**
+ * False where the platform cannot fsync a directory (Windows cannot open one this way). Only
+ * directories and the marker are opened here, never the views file: closing a descriptor of a
+ * file releases every POSIX lock the process holds on it, SQLite's included.
+ */
 function syncDirectory(directory: string): boolean {
   try {
-    syncPath(directory, "r");
+    const fd = openSync(directory, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     return true;
   } catch {
     return false;

@@ -6,7 +6,7 @@ import type { CheckpointStore, SortedRow, StoredRow, ViewOp, ViewStore } from ".
 import type { BackgroundCheckpointer } from "./background-checkpointer.js";
 import { openDatabase } from "../../eventstore/sqlite/open-database.js";
 import { startBackgroundCheckpoints } from "./background-checkpointer.js";
-import { BuildSyncs, beginBuild } from "./build-marker.js";
+import { beginBuild, endBuild } from "./build-marker.js";
 import { ViewWriteConflictError } from "../view-store.js";
 
 /** Bumped when the views table changes shape: an older file's views are dropped and rebuilt from the first event. */
@@ -95,17 +95,17 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   private readonly commitAll: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
   private readonly commitOne: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
   private checkpointer: BackgroundCheckpointer | undefined;
-  /** Set while this connection builds its file without a WAL. */
-  private build: BuildSyncs | undefined;
+  /** True while this connection builds its file without a WAL. */
+  private buildingWithoutWal: boolean;
 
   constructor(
     private readonly file: string,
     private readonly options: SqliteProjectionStoreOptions = {},
   ) {
     const building = options.buildWithoutWal === true && file !== ":memory:" && beginBuild(file);
+    this.buildingWithoutWal = building;
     this.db = openDatabase(file, "NORMAL", building || options.reader === true ? "as-found" : "wal");
     if (building) {
-      this.build = new BuildSyncs(file);
       // Savepoints and rollbacks work as ever; each commit writes its pages once, into the file
       // itself, where a WAL writes them to the log and a checkpoint copies them again.
       this.db.pragma("journal_mode = MEMORY");
@@ -270,7 +270,6 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     try {
       const result = await work();
       this.db.exec("COMMIT");
-      this.build?.syncInBackground();
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
@@ -280,24 +279,32 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
 
   /** True while this connection builds its file without a WAL (options.buildWithoutWal). */
   get building(): boolean {
-    return this.build !== undefined;
+    return this.buildingWithoutWal;
   }
 
   /**
-   * Ends a build without a WAL, between transactions: the file becomes a WAL file, its pages
-   * reach the disk, and only then does its marker go. Readers follow the file into WAL mode.
-   * Does nothing for a file that is not being built. Throws if the switch did not happen (a
-   * reader in the way past the busy timeout); calling it again retries.
+   * Ends a build without a WAL, between transactions: the file becomes a WAL file and reaches the
+   * disk, and only then does its marker go. Readers follow the file into WAL mode. Does nothing
+   * for a file that is not being built. Throws if the switch or the sync could not be done yet
+   * (a reader in the way); calling it again retries.
    */
   finishBuild(): void {
-    if (this.build === undefined) return;
+    if (!this.buildingWithoutWal) return;
     if (this.db.inTransaction) throw new Error("a build ends between transactions, not inside one");
     const mode = this.db.pragma("journal_mode = WAL", { simple: true }) as string;
     if (mode !== "wal") throw new Error(`${this.file} is still in journal mode ${mode} at the end of its build`);
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("cache_spill = ON");
-    this.build.end();
-    this.build = undefined;
+    // One commit in WAL mode (the header's user_version, rewritten), then a checkpoint of it. With
+    // synchronous=NORMAL, SQLite syncs the database file after a checkpoint that copied the whole
+    // WAL (https://www.sqlite.org/pragma.html#pragma_synchronous), and that sync flushes every
+    // page the build wrote into the file without one.
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const [result] = this.db.pragma("wal_checkpoint(PASSIVE)") as { busy: number; log: number; checkpointed: number }[];
+    if (result === undefined || result.busy !== 0 || result.log === 0 || result.checkpointed !== result.log)
+      throw new Error(`the checkpoint that ends the build of ${this.file} did not complete (${JSON.stringify(result)})`);
+    endBuild(this.file);
+    this.buildingWithoutWal = false;
     this.startCheckpoints();
   }
 
@@ -307,10 +314,20 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     this.checkpointer = startBackgroundCheckpoints(this.file);
   }
 
-  /** Closes the connection; the checkpoint thread, if any, finishes its checkpoint and closes its own. */
+  /**
+   * Closes the connection; the checkpoint thread, if any, finishes its checkpoint and closes its
+   * own. A build stopped cleanly is ended first, so the next start goes on from its checkpoint;
+   * if it cannot be ended, its marker stays and the next start builds the file again.
+   */
   close(): void {
+    if (this.db.open && this.buildingWithoutWal && !this.db.inTransaction) {
+      try {
+        this.finishBuild();
+      } catch {
+        // Left to the marker, as after a crash.
+      }
+    }
     if (this.db.open) this.db.close();
-    this.build?.close();
     void this.checkpointer?.stop();
   }
 }
