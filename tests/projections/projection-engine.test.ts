@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedEvent } from "../../functions/src/eventstore/event-store.js";
 import type { ViewOp, ViewStore } from "../../functions/src/projections/view-store.js";
-import { projectBatch } from "../../functions/src/projections/projection-engine.js";
+import { projectBatch, projectChunks } from "../../functions/src/projections/projection-engine.js";
 import { ViewWriteConflictError } from "../../functions/src/projections/view-store.js";
 import { SQLITE_MAX_OPS_PER_COMMIT, SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { requestedData } from "../support/orders.js";
@@ -287,6 +287,46 @@ describe("projection engine", () => {
     expect(await projectBatch(won, { views: racing, deadLetters: store, now })).toMatchObject({ applied: 0, duplicates: 0 });
     expect((await orderSummary(store, "w"))?.order?.status).toBe("ACCEPTED");
     expect(losing.size).toBe(0);
+  });
+
+  it("in chunks, folds a stream across chunks into one summary write, and fails the batch if a summary write loses a race", async () => {
+    const store = new SqliteProjectionStore(":memory:");
+    const summaryWrites: string[] = [];
+    const counting = around(store, {
+      commit(group, ops) {
+        if (group.startsWith("order:")) summaryWrites.push(group);
+        return store.commit(group, ops);
+      },
+    });
+    async function* chunks(...parts: RecordedEvent[][]) {
+      for (const part of parts) {
+        await Promise.resolve();
+        yield part;
+      }
+    }
+    const outcome = await projectChunks(
+      chunks(
+        [recorded("c1", 1, "OrderRequested", requestedData("c1")), recorded("c2", 1, "OrderRequested", requestedData("c2"))],
+        [
+          recorded("c1", 2, "OrderAccepted", {}),
+          recorded("c1", 3, "OrderPickingStarted", { pickingStartTime: "2026-11-27T10:00:00.000Z" }),
+        ],
+        [recorded("c1", 2, "OrderAccepted", {}), recorded("c2", 2, "OrderCancelled", { reason: "changed" })],
+      ),
+      { views: counting, deadLetters: store, now },
+    );
+    expect(outcome).toMatchObject({ applied: 5, duplicates: 0, deadLettered: 0 });
+    expect(summaryWrites.sort()).toEqual(["order:c1", "order:c2"]);
+    expect((await orderSummary(store, "c1"))?.version).toBe(3);
+    expect((await orderSummary(store, "c2"))?.order?.status).toBe("CANCELLED");
+
+    // Another writer got there first: no events are kept to project the stream again, so the batch fails.
+    const losing = around(store, {
+      commit: (group, ops) => (group === "order:c3" ? Promise.reject(new ViewWriteConflictError(group)) : store.commit(group, ops)),
+    });
+    await expect(
+      projectChunks(chunks([recorded("c3", 1, "OrderRequested", requestedData("c3"))]), { views: losing, deadLetters: store, now }),
+    ).rejects.toThrow("order summaries changed by another writer during the batch: c3");
   });
 
   it.each([2, SQLITE_MAX_OPS_PER_COMMIT + 1, 2.5, 0])("refuses %s operations per commit", async (maxOpsPerCommit) => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { RecordedEvent } from "../../functions/src/eventstore/event-store.js";
 import type { ViewKind } from "../../functions/src/projections/view-keys.js";
 import type { SortedRow, StoredRow, ViewOp, ViewStore } from "../../functions/src/projections/view-store.js";
-import { projectBatch } from "../../functions/src/projections/projection-engine.js";
+import { projectBatch, projectChunks } from "../../functions/src/projections/projection-engine.js";
 import { SQLITE_MAX_OPS_PER_COMMIT, SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { history } from "../support/order-histories.js";
 
@@ -59,6 +59,14 @@ class Choices {
   }
 }
 
+/** The batch as consecutive chunks of `size` events, as a feed read a chunk at a time gives them. */
+async function* inChunks(batch: readonly RecordedEvent[], size: number): AsyncGenerator<readonly RecordedEvent[]> {
+  for (let i = 0; i < batch.length; i += size) {
+    await Promise.resolve();
+    yield batch.slice(i, i + size);
+  }
+}
+
 async function chaoticPass(log: readonly RecordedEvent[], rng: Choices): Promise<SqliteProjectionStore> {
   const store = new SqliteProjectionStore(":memory:");
   const views = new CrashingViews(store);
@@ -73,13 +81,18 @@ async function chaoticPass(log: readonly RecordedEvent[], rng: Choices): Promise
     if (rng.nextInt(0, 3) === 0 && checkpoint > 0) batch.push(...log.slice(rng.nextInt(0, checkpoint - 1), checkpoint).slice(0, 3));
     const crash = crashes < 5 && rng.nextInt(0, 4) === 0;
     views.writesLeft = crash ? rng.nextInt(0, 6) : Infinity;
+    // Half the batches as the local projector delivers them: in chunks, folded as they come.
+    const project = () =>
+      rng.nextInt(0, 1) === 0
+        ? projectBatch(batch, { views, deadLetters: store, now, maxOpsPerCommit })
+        : projectChunks(inChunks(batch, rng.nextInt(1, 3)), { views, deadLetters: store, now, maxOpsPerCommit });
     try {
-      await projectBatch(batch, { views, deadLetters: store, now, maxOpsPerCommit });
+      await project();
     } catch {
       crashes++;
       continue; // the checkpoint did not move: the same events come again
     }
-    if (rng.nextInt(0, 3) === 0) await projectBatch(batch, { views, deadLetters: store, now, maxOpsPerCommit });
+    if (rng.nextInt(0, 3) === 0) await project();
     checkpoint += Math.min(size, log.length - checkpoint);
   }
   // Every commit kept to the limit, as Cosmos DB's TransactionalBatch would insist.
@@ -106,6 +119,9 @@ describe("projections under at-least-once delivery (property)", () => {
         const again = await projectBatch(log, { views: chaotic, deadLetters: chaotic, now });
         expect(chaotic.dump()).toEqual(expected);
         expect(again).toMatchObject({ applied: 0, deadLettered: 0, duplicates: log.length });
+        const againInChunks = await projectChunks(inChunks(log, 4), { views: chaotic, deadLetters: chaotic, now });
+        expect(chaotic.dump()).toEqual(expected);
+        expect(againInChunks).toMatchObject({ applied: 0, deadLettered: 0, duplicates: log.length });
         for (const s of [clean, chaotic, rebuilt]) s.close();
       }),
       { numRuns: 150 },

@@ -1,8 +1,14 @@
-import type { EventFeed, EventStore } from "../eventstore/event-store.js";
+import type { EventFeed, EventStore, PositionedEvent } from "../eventstore/event-store.js";
 import type { DeadLetterStore } from "./dead-letters.js";
 import type { BatchOutcome } from "./projection-engine.js";
 import type { CheckpointStore, ViewStore } from "./view-store.js";
-import { projectBatch } from "./projection-engine.js";
+import { projectChunks } from "./projection-engine.js";
+
+/**
+ * Events read and folded at a time within a batch: they are let go before the next chunk is
+ * read, so most die young however large the batch (see projectChunks).
+ */
+const FOLD_CHUNK = 1_000;
 
 export interface LocalProjectorOptions {
   readonly feed: EventFeed;
@@ -165,37 +171,56 @@ export class LocalProjector {
   private async step(): Promise<boolean> {
     const { feed, views, deadLetters, checkpoints, events } = this.options;
     const size = this.shrunkTo ?? (this.behind ? this.catchUpBatchSize : this.batchSize);
-    const batch = await feed.readAll(this.position, size);
-    const last = batch.at(-1);
-    if (!last) {
+    // Read and folded a chunk at a time (projectChunks): the first one outside the transaction,
+    // so that an idle poll opens none.
+    const first = await feed.readAll(this.position, Math.min(size, FOLD_CHUNK));
+    if (first.length === 0) {
       // At the head: a catch-up that ended on a full batch is over too.
       this.behind = false;
       return false;
     }
+    // Each event's recordedAt in ms, for the lag once the batch has landed; events appended
+    // together share it, so each run of equal times is parsed once.
+    const times = new Float64Array(size);
+    let count = 0;
+    let last = this.position;
+    let time: string | undefined;
+    let timeMs = 0;
+    const take = (chunk: readonly PositionedEvent[]) => {
+      for (const event of chunk) {
+        if (event.recordedAt !== time) {
+          time = event.recordedAt;
+          timeMs = Date.parse(time);
+        }
+        times[count++] = timeMs;
+      }
+      last = chunk.at(-1)?.position ?? last;
+      return chunk;
+    };
+    async function* chunks(): AsyncGenerator<readonly PositionedEvent[]> {
+      let chunk = take(first);
+      yield chunk;
+      while (count < size && chunk.length === FOLD_CHUNK) {
+        chunk = take(await feed.readAll(last, Math.min(size - count, FOLD_CHUNK)));
+        if (chunk.length === 0) return;
+        yield chunk;
+      }
+    }
     const work = async () => {
-      const outcome = await projectBatch(batch, { views, deadLetters, now: this.now, ...(events ? { events } : {}) });
-      await checkpoints.setCheckpoint(this.name, last.position);
+      const outcome = await projectChunks(chunks(), { views, deadLetters, now: this.now, ...(events ? { events } : {}) });
+      await checkpoints.setCheckpoint(this.name, last);
       return outcome;
     };
     const outcome = await (this.options.transaction ? this.options.transaction(work) : work());
-    this.position = last.position;
+    this.position = last;
     const projectedAt = this.now().getTime();
-    // Events appended together share their recordedAt: parse it once per run of equal times.
-    let time: string | undefined;
-    let timeMs = 0;
-    for (const event of batch) {
-      if (event.recordedAt !== time) {
-        time = event.recordedAt;
-        timeMs = Date.parse(time);
-      }
-      this.lags[this.lagCount++ % this.lags.length] = Math.max(0, projectedAt - timeMs);
-    }
-    this.options.onBatch?.({ ...outcome, position: last.position });
+    for (let i = 0; i < count; i++) this.lags[this.lagCount++ % this.lags.length] = Math.max(0, projectedAt - (times[i] ?? 0));
+    this.options.onBatch?.({ ...outcome, position: last });
     this.shrunkTo = undefined;
-    const full = batch.length === size;
+    const full = count === size;
     // Far behind (a rebuild, a restart): catch-up batches until the feed runs dry. Merely busy
     // (a full small batch under load): keep small batches, which keep each event's lag short.
-    this.behind = full && (this.behind || (await feed.headPosition()) - last.position > 4 * this.batchSize);
+    this.behind = full && (this.behind || (await feed.headPosition()) - last > 4 * this.batchSize);
     return full;
   }
 

@@ -75,20 +75,66 @@ type StreamTally = Omit<Counters, "writes">;
  * re-reads and re-applies.
  */
 export async function projectBatch(batch: readonly RecordedEvent[], ports: ProjectionPorts): Promise<BatchOutcome> {
-  const limit = ports.views.maxOpsPerCommit;
-  const maxOps = ports.maxOpsPerCommit ?? limit;
-  if (!Number.isInteger(maxOps) || maxOps < 3 || maxOps > limit)
-    throw new RangeError(`maxOpsPerCommit must be a whole number from 3 to ${limit} (the view store's limit), not ${maxOps}`);
+  const maxOps = checkedMaxOps(ports);
   const counters: Counters = { applied: 0, duplicates: 0, deadLettered: 0, writes: 0 };
   const { streams, ignored } = groupByStream(batch);
+  const works = new Map(streams.map((work) => [work.orderNumber, work]));
+  const checked = { ...ports, maxOpsPerCommit: maxOps };
   let pending = streams;
   const maxRetries = ports.maxConflictRetries ?? 20;
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > maxRetries)
       throw new Error(`order summaries still conflicting after ${maxRetries} retries: ${pending.map((s) => s.orderNumber).join(", ")}`);
-    pending = await projectStreams(pending, { ...ports, maxOpsPerCommit: maxOps }, counters);
+    const folded = await mapLimit(pending, ports.concurrency ?? 16, (work) => foldStream(work, checked));
+    // Projected again from what the winner wrote, with the same events.
+    pending = (await writeViews(folded, checked, counters)).map(({ orderNumber, versionBefore }) => ({
+      orderNumber,
+      events: works.get(orderNumber)?.events ?? [],
+      versionBefore,
+    }));
   }
   return { ...counters, ignored };
+}
+
+/**
+ * projectBatch for a batch that arrives in chunks, for a projector that is its view store's only
+ * writer (the local one). Each chunk is folded into its streams' summaries as it arrives and then
+ * let go: a catch-up batch of 10,000 events no longer keeps them all alive until its writes, which
+ * cost the young generation's collector about twice the copying. The writes are projectBatch's,
+ * once for the whole batch. With no other writer a summary cannot lose a race; should one, the
+ * batch fails, to be retried whole (the local projector rolls its transaction back), since its
+ * events are no longer at hand to project the stream again.
+ */
+export async function projectChunks(chunks: AsyncIterable<readonly RecordedEvent[]>, ports: ProjectionPorts): Promise<BatchOutcome> {
+  const checked = { ...ports, maxOpsPerCommit: checkedMaxOps(ports) };
+  const counters: Counters = { applied: 0, duplicates: 0, deadLettered: 0, writes: 0 };
+  const folded = new Map<string, FoldedStream>();
+  let ignored = 0;
+  for await (const chunk of chunks) {
+    const grouped = groupByStream(chunk);
+    ignored += grouped.ignored;
+    await mapLimit(grouped.streams, ports.concurrency ?? 16, async (work) => {
+      const before = folded.get(work.orderNumber);
+      if (before === undefined) {
+        folded.set(work.orderNumber, await foldStream(work, checked));
+        return;
+      }
+      const next = foldNewEvents(before.doc, before.versionBefore, work.events, checked, before.tally);
+      folded.set(work.orderNumber, { ...before, doc: next instanceof Promise ? await next : next });
+    });
+  }
+  const lost = await writeViews([...folded.values()], checked, counters);
+  if (lost.length > 0)
+    throw new Error(`order summaries changed by another writer during the batch: ${lost.map((f) => f.orderNumber).join(", ")}`);
+  return { ...counters, ignored };
+}
+
+function checkedMaxOps(ports: ProjectionPorts): number {
+  const limit = ports.views.maxOpsPerCommit;
+  const maxOps = ports.maxOpsPerCommit ?? limit;
+  if (!Number.isInteger(maxOps) || maxOps < 3 || maxOps > limit)
+    throw new RangeError(`maxOpsPerCommit must be a whole number from 3 to ${limit} (the view store's limit), not ${maxOps}`);
+  return maxOps;
 }
 
 function groupByStream(batch: readonly RecordedEvent[]): { streams: StreamWork[]; ignored: number } {
@@ -122,19 +168,33 @@ function inVersionOrder(events: RecordedEvent[]): RecordedEvent[] {
   return [...versions.values()].sort((a, b) => a.version - b.version);
 }
 
-/** Returns the streams whose summary write lost a race and must be projected again. */
-async function projectStreams(streams: readonly StreamWork[], ports: ProjectionPorts, counters: Counters): Promise<StreamWork[]> {
-  const limit = ports.concurrency ?? 16;
-  const summaries = await mapLimit(streams, limit, async (work) => {
-    const stored = await readRow<OrderSummaryDoc>(ports.views, viewKeys.order(work.orderNumber), HEADER_ID);
-    const start = stored?.value ?? emptySummary(work.orderNumber);
-    const versionBefore = work.versionBefore ?? start.version;
-    const tally: StreamTally = { applied: 0, duplicates: 0, deadLettered: 0 };
-    const folded = foldNewEvents(start, versionBefore, work, ports, tally);
-    const doc = folded instanceof Promise ? await folded : folded;
-    return { work: { ...work, versionBefore }, stored, doc, tally };
-  });
+/** A stream's fold in a batch: its summary as read, as folded, and what the fold counted. */
+interface FoldedStream {
+  readonly orderNumber: string;
+  /** See StreamWork.versionBefore. */
+  readonly versionBefore: number;
+  readonly stored: StoredRow<OrderSummaryDoc> | undefined;
+  readonly doc: OrderSummaryDoc;
+  readonly tally: StreamTally;
+}
 
+/** Reads the stream's summary and folds its events into it. */
+async function foldStream(work: StreamWork, ports: ProjectionPorts): Promise<FoldedStream> {
+  const stored = await readRow<OrderSummaryDoc>(ports.views, viewKeys.order(work.orderNumber), HEADER_ID);
+  const start = stored?.value ?? emptySummary(work.orderNumber);
+  const versionBefore = work.versionBefore ?? start.version;
+  const tally: StreamTally = { applied: 0, duplicates: 0, deadLettered: 0 };
+  const folded = foldNewEvents(start, versionBefore, work.events, ports, tally);
+  return { orderNumber: work.orderNumber, versionBefore, stored, doc: folded instanceof Promise ? await folded : folded, tally };
+}
+
+/**
+ * Writes the folded streams' customer and hub-day entries, then their summaries. Returns the
+ * streams whose summary write lost a race: their tallies are not counted, and they are to be
+ * projected again from what the winner wrote.
+ */
+async function writeViews(summaries: readonly FoldedStream[], ports: ProjectionPorts, counters: Counters): Promise<FoldedStream[]> {
+  const limit = ports.concurrency ?? 16;
   const customers = new Map<number, OrderChange[]>();
   const hubDays = new Map<string, { hubId: number; day: string; changes: OrderChange[] }>();
   // Streams in order-number order: each group's commits then do not depend on arrival order.
@@ -162,7 +222,8 @@ async function projectStreams(streams: readonly StreamWork[], ports: ProjectionP
   await mapLimit(groups, limit, (group) => updateGroup(ports, counters, group));
 
   // Summaries last (see above): only once every downstream group holds their state.
-  const lost = await mapLimit(summaries, limit, async ({ work, stored, doc, tally }): Promise<StreamWork | undefined> => {
+  const lost = await mapLimit(summaries, limit, async (folded): Promise<FoldedStream | undefined> => {
+    const { stored, doc, tally } = folded;
     try {
       if (stored?.value.version !== doc.version) {
         await ports.views.commit(viewKeys.order(doc.orderNumber), [
@@ -173,14 +234,14 @@ async function projectStreams(streams: readonly StreamWork[], ports: ProjectionP
     } catch (error) {
       if (!(error instanceof ViewWriteConflictError)) throw error;
       // Projected again from what the winner wrote: this attempt's tally does not count.
-      return work;
+      return folded;
     }
     counters.applied += tally.applied;
     counters.duplicates += tally.duplicates;
     counters.deadLettered += tally.deadLettered;
     return undefined;
   });
-  return lost.filter((w): w is StreamWork => w !== undefined);
+  return lost.filter((f): f is FoldedStream => f !== undefined);
 }
 
 /**
@@ -214,13 +275,12 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, map: (item: T)
 function foldNewEvents(
   start: OrderSummaryDoc,
   versionBefore: number,
-  work: StreamWork,
+  events: readonly RecordedEvent[],
   ports: ProjectionPorts,
   tally: StreamTally,
   from = 0,
 ): OrderSummaryDoc | Promise<OrderSummaryDoc> {
   let doc = start;
-  const { events } = work;
   for (let at = from; at < events.length; at++) {
     const event = events[at] as RecordedEvent;
     if (event.version <= doc.version) {
@@ -229,7 +289,7 @@ function foldNewEvents(
     }
     const folded =
       event.version > doc.version + 1 ? fillGapThenApply(doc, event, ports, tally) : applyOrDeadLetter(doc, event, ports, tally);
-    if (folded instanceof Promise) return folded.then((next) => foldNewEvents(next, versionBefore, work, ports, tally, at + 1));
+    if (folded instanceof Promise) return folded.then((next) => foldNewEvents(next, versionBefore, events, ports, tally, at + 1));
     doc = folded;
   }
   return doc;
