@@ -445,7 +445,7 @@ const rThreadCpu = perMillion(median(replayRuns.map((r) => r.projectionThreadCpu
 lines.push(
   `Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}, the local projector worker's settings: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}).`,
   "",
-  `CPU per million events, median of the runs: ${rCpu.toFixed(1)} s for the whole process, of which ${rThreadCpu.toFixed(1)} s on the projecting thread (the rest: the checkpoint thread and V8's garbage-collection helpers). This machine has ${cpus().length} cores; 100,000 events/s would leave ${10 * cpus().length} core-seconds per million events (docs/benchmark-notes.md).`,
+  `CPU per million events, median of the runs: ${rCpu.toFixed(1)} s for the whole process, of which ${rThreadCpu.toFixed(1)} s on the projecting thread (the rest: mostly V8's garbage-collection helpers; a new views file has no checkpoint thread until its build ends, ADR 17). This machine has ${cpus().length} cores; 100,000 events/s would leave ${10 * cpus().length} core-seconds per million events (docs/benchmark-notes.md).`,
   "",
 );
 lines.push("## Flat growth of the views", "");

@@ -46,7 +46,7 @@ process.stdout.write(
     events: head,
     seconds,
     eventsPerSecond: head / seconds,
-    // Every thread of the process: the projection's, the checkpoints' and V8's collector helpers.
+    // Every thread of the process: the projection's and V8's collector helpers (no checkpoint thread while a new file is built, ADR 17).
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     projectionThreadCpuSeconds: (thread.user + thread.system) / 1e6,
     peakRssMiB: peakRss / 1024 / 1024,

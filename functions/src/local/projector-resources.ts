@@ -12,8 +12,13 @@ export const PROJECTOR_RESOURCES = {
   youngGenerationMiB: 48,
   /** SQLite page cache of the projector's views connection: the (group, id) index stays in memory during a rebuild. */
   viewsCacheMiB: 16,
-  /** Events per batch while catching up: large enough to write each row once per batch, small enough for the memory above. */
-  catchUpBatchSize: 10_000,
+  /**
+   * Events per batch while catching up: large enough to write each row once per batch, small
+   * enough for the memory above. Since batches are folded in chunks, 15,000 took 0.96x to 0.97x
+   * the time of 10,000 side by side, for about the same peak RSS; 20,000 came within 6 MiB of
+   * the 250 MB goal.
+   */
+  catchUpBatchSize: 15_000,
 } as const;
 
 /** The node flag that gives a main thread the worker's young generation (three semi-spaces). */
