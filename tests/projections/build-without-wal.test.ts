@@ -95,6 +95,24 @@ describe("a views file built without a WAL", () => {
     store.close();
   });
 
+  it("with background checkpoints, is synced by the checkpoint thread while the writer goes on", async () => {
+    const file = join(dir, "background.db");
+    const writer = new SqliteProjectionStore(file, { buildWithoutWal: true, backgroundCheckpoints: true });
+    await writer.inTransaction(() => writer.commit("customer:1", [put("o:1", { n: 1 })]));
+    writer.finishBuild();
+    // A WAL file already, its sync still to come on the checkpoint thread: the marker stays until then.
+    expect(fileJournalMode(file)).toBe("wal");
+    expect(writer.building).toBe(true);
+    await writer.inTransaction(() => writer.commit("customer:1", [put("o:2", { n: 2 })]));
+    await writer.whenBuilt();
+    expect([writer.building, existsSync(buildMarkerOf(file))]).toEqual([false, false]);
+    await writer.whenBuilt(); // settled for good
+    writer.close();
+    const again = new SqliteProjectionStore(file, { buildWithoutWal: true });
+    expect([again.building, again.dump().size]).toEqual([false, 2]);
+    again.close();
+  });
+
   it("stopped cleanly, ends its build, and the next start goes on from its checkpoint", async () => {
     const file = join(dir, "stopped.db");
     const first = new SqliteProjectionStore(file, { buildWithoutWal: true, backgroundCheckpoints: true });

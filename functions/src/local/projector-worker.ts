@@ -26,6 +26,9 @@ const views = new SqliteProjectionStore(join(dataDir, viewsFile), {
   backgroundCheckpoints: true,
   cacheMiB: PROJECTOR_RESOURCES.viewsCacheMiB,
   buildWithoutWal: true,
+  onBackgroundError: (message) => {
+    post({ kind: "error", message, retryInMs: 100 });
+  },
 });
 const appendListeners = new Set<() => void>();
 // Appends happen on the API's connection: its "appended" messages wake the projector.
@@ -50,8 +53,11 @@ const projector: LocalProjector = new LocalProjector({
   },
   onCaughtUp: () => {
     if (!views.building) return;
+    // The file is synced on the checkpoint thread while the projection goes on.
     views.finishBuild();
-    post({ kind: "built" });
+    void views.whenBuilt().then(() => {
+      post({ kind: "built" });
+    });
   },
   onError: (error, retryInMs) => {
     post({ kind: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error), retryInMs });
@@ -65,6 +71,9 @@ port.on("message", (message: ToProjector) => {
   }
   void projector.stop().then(async () => {
     await events.close();
+    // A build's end in progress on the checkpoint thread is let finish (it takes a moment), so
+    // that close() need not compete with it; close() ends a build stopped part-way itself.
+    await Promise.race([views.whenBuilt(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     views.close();
     // Closing the port ends the thread; the API waits for its exit.
     port.close();

@@ -22,16 +22,23 @@ const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma("busy_timeout = 5000");
+// In WAL mode SQLite syncs the database file after each checkpoint that copies the whole WAL.
+db.pragma("synchronous = NORMAL");
+let reportComplete = workerData.reportComplete;
 let timer;
 const tick = () => {
   try {
-    db.pragma("wal_checkpoint(PASSIVE)");
+    const [result] = db.pragma("wal_checkpoint(PASSIVE)");
+    if (reportComplete && result.busy === 0 && result.checkpointed === result.log) {
+      reportComplete = false;
+      parentPort.postMessage({ complete: true });
+    }
   } catch (error) {
     parentPort.postMessage({ error: String(error) });
   }
   timer = setTimeout(tick, workerData.everyMs);
 };
-timer = setTimeout(tick, workerData.everyMs);
+timer = setTimeout(tick, reportComplete ? 0 : workerData.everyMs);
 parentPort.on("message", () => {
   clearTimeout(timer);
   db.close();
@@ -39,16 +46,28 @@ parentPort.on("message", () => {
 });
 `;
 
-export function startBackgroundCheckpoints(
-  file: string,
-  options: { readonly everyMs?: number; readonly onError?: (message: string) => void } = {},
-): BackgroundCheckpointer {
+export interface BackgroundCheckpointOptions {
+  readonly everyMs?: number;
+  readonly onError?: (message: string) => void;
+  /**
+   * Called once, after the first checkpoint that copied the whole WAL into the database: the
+   * database file has then been synced, and with it every page written into it before (the end
+   * of a build without a WAL, docs/adr/0017). The first checkpoint runs at once.
+   */
+  readonly onFirstCompleteCheckpoint?: () => void;
+}
+
+export function startBackgroundCheckpoints(file: string, options: BackgroundCheckpointOptions = {}): BackgroundCheckpointer {
   // Resolved here, where the application's node_modules are known, not from the thread's cwd.
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(THREAD, { eval: true, workerData: { file, driver, everyMs: options.everyMs ?? 100 } });
+  const workerData = { file, driver, everyMs: options.everyMs ?? 100, reportComplete: options.onFirstCompleteCheckpoint !== undefined };
+  const worker = new Worker(THREAD, { eval: true, workerData });
   // A checkpointer never keeps the process alive; the writer's own threshold still applies if it is gone.
   worker.unref();
-  worker.on("message", (message: { error: string }) => options.onError?.(message.error));
+  worker.on("message", (message: { error?: string; complete?: true }) => {
+    if (message.complete) options.onFirstCompleteCheckpoint?.();
+    else options.onError?.(message.error ?? "unknown checkpoint error");
+  });
   worker.on("error", (error) => options.onError?.(String(error)));
   const exited = new Promise<void>((resolve) =>
     worker.once("exit", () => {

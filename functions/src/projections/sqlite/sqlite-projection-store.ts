@@ -64,6 +64,8 @@ export interface SqliteProjectionStoreOptions {
    * being built has no WAL yet), and leave its schema to that writer.
    */
   readonly reader?: boolean;
+  /** What went wrong beside the writer's own calls: on the checkpoint thread, or at the end of a build. */
+  readonly onBackgroundError?: (message: string) => void;
 }
 
 /**
@@ -95,15 +97,21 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
   private readonly commitAll: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
   private readonly commitOne: (group: string, ops: readonly ViewOp[]) => Map<string, string>;
   private checkpointer: BackgroundCheckpointer | undefined;
-  /** True while this connection builds its file without a WAL. */
-  private buildingWithoutWal: boolean;
+  /**
+   * "building": the file is written without a WAL; "ending": it is a WAL file again, and the
+   * checkpoint thread's first complete checkpoint is still to sync it (docs/adr/0017).
+   */
+  private build: "none" | "building" | "ending";
+  private readonly built: Promise<void>;
+  private resolveBuilt: () => void = () => undefined;
 
   constructor(
     private readonly file: string,
     private readonly options: SqliteProjectionStoreOptions = {},
   ) {
     const building = options.buildWithoutWal === true && file !== ":memory:" && beginBuild(file);
-    this.buildingWithoutWal = building;
+    this.build = building ? "building" : "none";
+    this.built = building ? new Promise((resolve) => (this.resolveBuilt = resolve)) : Promise.resolve();
     this.db = openDatabase(file, "NORMAL", building || options.reader === true ? "as-found" : "wal");
     if (building) {
       // Savepoints and rollbacks work as ever; each commit writes its pages once, into the file
@@ -279,39 +287,78 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
 
   /** True while this connection builds its file without a WAL (options.buildWithoutWal). */
   get building(): boolean {
-    return this.buildingWithoutWal;
+    return this.build !== "none";
+  }
+
+  /** Settles once a build's end is on disk and its marker gone; at once for a file not being built. */
+  whenBuilt(): Promise<void> {
+    return this.built;
   }
 
   /**
-   * Ends a build without a WAL, between transactions: the file becomes a WAL file and reaches the
-   * disk, and only then does its marker go. Readers follow the file into WAL mode. Does nothing
-   * for a file that is not being built. Throws if the switch or the sync could not be done yet
-   * (a reader in the way); calling it again retries.
+   * Ends a build without a WAL, between transactions: the file becomes a WAL file, and once it
+   * has reached the disk its marker goes. Readers follow the file into WAL mode. With background
+   * checkpoints the sync is the checkpoint thread's first complete checkpoint, beside the
+   * projection (whenBuilt() tells when); without, it happens here. Does nothing for a file that
+   * is not being built. Throws if the switch or the sync could not be done yet (a reader in the
+   * way); calling it again retries.
    */
   finishBuild(): void {
-    if (!this.buildingWithoutWal) return;
+    if (this.build !== "building") return;
     if (this.db.inTransaction) throw new Error("a build ends between transactions, not inside one");
+    this.switchToWal();
+    if (this.options.backgroundCheckpoints === true && this.file !== ":memory:") {
+      this.build = "ending";
+      this.startCheckpoints(() => {
+        this.buildEnded();
+      });
+      return;
+    }
+    this.endBuildHere();
+  }
+
+  private switchToWal(): void {
     const mode = this.db.pragma("journal_mode = WAL", { simple: true }) as string;
     if (mode !== "wal") throw new Error(`${this.file} is still in journal mode ${mode} at the end of its build`);
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("cache_spill = ON");
-    // One commit in WAL mode (the header's user_version, rewritten), then a checkpoint of it. With
-    // synchronous=NORMAL, SQLite syncs the database file after a checkpoint that copied the whole
-    // WAL (https://www.sqlite.org/pragma.html#pragma_synchronous), and that sync flushes every
-    // page the build wrote into the file without one.
+    // One commit in WAL mode (the header's user_version, rewritten) for the checkpoint that ends
+    // the build to copy: with synchronous=NORMAL, SQLite syncs the database file after a
+    // checkpoint that copied the whole WAL (https://www.sqlite.org/pragma.html#pragma_synchronous),
+    // and that sync flushes every page the build wrote into the file without one.
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }
+
+  /** The end of the build on this connection's thread: a checkpoint that copies the whole WAL, and so syncs the file. */
+  private endBuildHere(): void {
     const [result] = this.db.pragma("wal_checkpoint(PASSIVE)") as { busy: number; log: number; checkpointed: number }[];
-    if (result === undefined || result.busy !== 0 || result.log === 0 || result.checkpointed !== result.log)
+    if (result === undefined || result.busy !== 0 || result.checkpointed !== result.log)
       throw new Error(`the checkpoint that ends the build of ${this.file} did not complete (${JSON.stringify(result)})`);
-    endBuild(this.file);
-    this.buildingWithoutWal = false;
+    this.buildEnded();
     this.startCheckpoints();
   }
 
-  private startCheckpoints(): void {
-    if (this.options.backgroundCheckpoints !== true || this.file === ":memory:") return;
+  private buildEnded(): void {
+    if (this.build === "none") return;
+    try {
+      endBuild(this.file);
+    } catch (error) {
+      // The marker stays: the next start builds the file again.
+      this.options.onBackgroundError?.(`could not remove the build marker of ${this.file}: ${String(error)}`);
+      return;
+    }
+    this.build = "none";
+    this.resolveBuilt();
+  }
+
+  private startCheckpoints(onFirstCompleteCheckpoint?: () => void): void {
+    if (this.options.backgroundCheckpoints !== true || this.file === ":memory:" || this.checkpointer) return;
     this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
-    this.checkpointer = startBackgroundCheckpoints(this.file);
+    const onError = this.options.onBackgroundError;
+    this.checkpointer = startBackgroundCheckpoints(this.file, {
+      ...(onError ? { onError } : {}),
+      ...(onFirstCompleteCheckpoint ? { onFirstCompleteCheckpoint } : {}),
+    });
   }
 
   /**
@@ -320,9 +367,11 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
    * if it cannot be ended, its marker stays and the next start builds the file again.
    */
   close(): void {
-    if (this.db.open && this.buildingWithoutWal && !this.db.inTransaction) {
+    if (this.db.open && this.build !== "none" && !this.db.inTransaction) {
       try {
-        this.finishBuild();
+        if (this.build === "building") this.switchToWal();
+        // While the checkpoint thread is ending the build, its checkpoint may hold this one off.
+        this.endBuildHere();
       } catch {
         // Left to the marker, as after a crash.
       }
