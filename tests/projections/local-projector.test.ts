@@ -150,6 +150,33 @@ describe("local projector", () => {
     expect(sizes.filter((size) => size === 40).length).toBeGreaterThanOrEqual(2);
   });
 
+  it("reads a catch-up batch a thousand events at a time, projects each event once and checkpoints the batch's end", async () => {
+    const { events, views } = openStores();
+    // 2,600 orders of one event each: positions 1 to 2,600.
+    await Promise.all(Array.from({ length: 2_600 }, (_, n) => placeOrder(events, `bulk-${n}`)));
+    const { feed, sizes } = sizeRecordingFeed(events);
+    const outcomes: { applied: number; duplicates: number; position: number }[] = [];
+    const projector = new LocalProjector({
+      feed,
+      views,
+      deadLetters: views,
+      checkpoints: views,
+      batchSize: 100,
+      catchUpBatchSize: 2_500,
+      transaction: (work) => views.inTransaction(work),
+      onBatch: ({ applied, duplicates, position }) => outcomes.push({ applied, duplicates, position }),
+    });
+    projector.start();
+    expect(await until(async () => (await views.getCheckpoint("views")) === 2_600, 20_000, 5)).toBe(true);
+    await projector.stop();
+    // A first small batch, then a catch-up batch of 2,500 read as 1,000 + 1,000 + 500, then the rest.
+    expect(sizes.slice(0, 4)).toEqual([100, 1_000, 1_000, 500]);
+    expect(outcomes.slice(0, 2).map((o) => o.position)).toEqual([100, 2_600]);
+    expect(outcomes.reduce((sum, o) => sum + o.applied, 0)).toBe(2_600);
+    expect(outcomes.reduce((sum, o) => sum + o.duplicates, 0)).toBe(0);
+    expect(await orderSummary(views, "bulk-2599")).toMatchObject({ version: 1 });
+  });
+
   it("reports that it has caught up when its catch-up ends on a full batch, at the feed's head", async () => {
     const { events, views } = openStores();
     // A first small batch of 5, then catch-up batches of 100: 305 events end exactly on a full one.

@@ -73,7 +73,7 @@ port.on("message", (message: ToProjector) => {
     await events.close();
     // A build's end in progress on the checkpoint thread is let finish (it takes a moment), so
     // that close() need not compete with it; close() ends a build stopped part-way itself.
-    await Promise.race([views.whenBuilt(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    if (views.buildEnding) await Promise.race([views.whenBuilt(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     views.close();
     // Closing the port ends the thread; the API waits for its exit.
     port.close();

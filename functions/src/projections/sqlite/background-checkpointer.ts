@@ -28,7 +28,9 @@ let reportComplete = workerData.reportComplete;
 let timer;
 const tick = () => {
   try {
-    const [result] = db.pragma("wal_checkpoint(PASSIVE)");
+    // A PASSIVE checkpoint that a commit overtakes reports the WAL copied yet skips the sync; a
+    // FULL one holds writers off until it has copied and synced, so its "complete" means synced.
+    const [result] = db.pragma(reportComplete ? "wal_checkpoint(FULL)" : "wal_checkpoint(PASSIVE)");
     if (reportComplete && result.busy === 0 && result.checkpointed === result.log) {
       reportComplete = false;
       parentPort.postMessage({ complete: true });
@@ -50,9 +52,11 @@ export interface BackgroundCheckpointOptions {
   readonly everyMs?: number;
   readonly onError?: (message: string) => void;
   /**
-   * Called once, after the first checkpoint that copied the whole WAL into the database: the
-   * database file has then been synced, and with it every page written into it before (the end
-   * of a build without a WAL, docs/adr/0017). The first checkpoint runs at once.
+   * Called once, after the first FULL checkpoint that completes (the first runs at once; FULL
+   * holds writers off while it copies the WAL and syncs the database file,
+   * https://www.sqlite.org/pragma.html#pragma_wal_checkpoint): every page written into the file
+   * before is then on disk (the end of a build without a WAL, docs/adr/0017). PASSIVE
+   * checkpoints follow.
    */
   readonly onFirstCompleteCheckpoint?: () => void;
 }

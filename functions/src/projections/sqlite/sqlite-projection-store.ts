@@ -295,6 +295,11 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     return this.built;
   }
 
+  /** True between finishBuild() and the checkpoint thread's sync that ends the build. */
+  get buildEnding(): boolean {
+    return this.build === "ending";
+  }
+
   /**
    * Ends a build without a WAL, between transactions: the file becomes a WAL file, and once it
    * has reached the disk its marker goes. Readers follow the file into WAL mode. With background
@@ -308,10 +313,10 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     if (this.db.inTransaction) throw new Error("a build ends between transactions, not inside one");
     this.switchToWal();
     if (this.options.backgroundCheckpoints === true && this.file !== ":memory:") {
-      this.build = "ending";
       this.startCheckpoints(() => {
         this.buildEnded();
       });
+      this.build = "ending";
       return;
     }
     this.endBuildHere();
@@ -338,13 +343,28 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     this.startCheckpoints();
   }
 
+  /** The file is on disk: the marker goes (tried again every second until it does). */
+  private endBuildOnWriterSoon(): void {
+    setTimeout(() => {
+      if (this.build !== "ending" || !this.db.open) return;
+      try {
+        if (this.db.inTransaction) throw new Error("a batch is in progress");
+        this.endBuildHere();
+      } catch {
+        this.endBuildOnWriterSoon();
+      }
+    }, 1000).unref();
+  }
+
   private buildEnded(): void {
-    if (this.build === "none") return;
+    if (this.build === "none" || !this.db.open) return;
     try {
       endBuild(this.file);
     } catch (error) {
-      // The marker stays: the next start builds the file again.
-      this.options.onBackgroundError?.(`could not remove the build marker of ${this.file}: ${String(error)}`);
+      this.options.onBackgroundError?.(`could not remove the build marker of ${this.file}; trying again in 1 s: ${String(error)}`);
+      setTimeout(() => {
+        this.buildEnded();
+      }, 1000).unref();
       return;
     }
     this.build = "none";
@@ -356,7 +376,11 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     const onError = this.options.onBackgroundError;
     this.checkpointer = startBackgroundCheckpoints(this.file, {
-      ...(onError ? { onError } : {}),
+      onError: (message) => {
+        onError?.(message);
+        // Should the thread fail before it has ended a build, the writer ends it itself.
+        if (this.build === "ending") this.endBuildOnWriterSoon();
+      },
       ...(onFirstCompleteCheckpoint ? { onFirstCompleteCheckpoint } : {}),
     });
   }
