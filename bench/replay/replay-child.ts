@@ -5,8 +5,8 @@ import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sq
 
 /**
  * Rebuilds every view from the first event into an empty views file, as the local projector
- * worker does (its views store options, its build without a WAL and its catch-up batch; run it with projectorSemiSpaceFlag()
- * for the worker's young generation). Prints events/s, peak RSS and the CPU time spent: the
+ * worker does (its views store options, its build without a WAL and its catch-up batch; run it
+ * with projectorSemiSpaceFlag() for the worker's young generation). Prints events/s, peak RSS and the CPU time spent: the
  * process's, and the projecting thread's alone.
  */
 const [eventsFile, viewsFile, batch] = process.argv.slice(2);
@@ -51,7 +51,8 @@ process.stdout.write(
     seconds,
     eventsPerSecond: head / seconds,
     buildEndSeconds,
-    // Every thread of the process: the projection's and V8's collector helpers (no checkpoint thread while a new file is built, ADR 17).
+    // Every thread of the process: the projection's and V8's collector helpers (no checkpoint
+    // thread while a new file is built, ADR 17).
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     projectionThreadCpuSeconds: (thread.user + thread.system) / 1e6,
     peakRssMiB: peakRss / 1024 / 1024,

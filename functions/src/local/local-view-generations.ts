@@ -6,6 +6,7 @@ import type { RecentLag } from "./projector-messages.js";
 import type { ProjectorThread } from "./projector-thread.js";
 import { FIRST_GENERATION, localViewsFile, servingGeneration } from "../generations/view-generations.js";
 import { ServingDeadLetters, ServingViews } from "../generations/serving-views.js";
+import { buildMarkerOf, removeDatabaseFiles } from "../projections/sqlite/build-marker.js";
 import { SQLITE_MAX_OPS_PER_COMMIT, SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
 import { startProjectorThread } from "./projector-thread.js";
 
@@ -41,7 +42,8 @@ function writeGenerationsState(dataDir: string, state: GenerationsState): void {
 
 function removeViewsFile(dataDir: string, generation: number): void {
   const file = join(dataDir, localViewsFile(generation));
-  for (const suffix of ["", "-wal", "-shm", "-journal", "-building"]) rmSync(`${file}${suffix}`, { force: true });
+  removeDatabaseFiles(file);
+  rmSync(buildMarkerOf(file), { force: true });
 }
 
 /** One generation: the API's connection to its file, a checkpoint reader, its projector thread. */

@@ -26,8 +26,8 @@ const views = new SqliteProjectionStore(join(dataDir, viewsFile), {
   backgroundCheckpoints: true,
   cacheMiB: PROJECTOR_RESOURCES.viewsCacheMiB,
   buildWithoutWal: true,
-  onBackgroundError: (message) => {
-    post({ kind: "error", message, retryInMs: 100 });
+  onBackgroundError: (message, retryInMs) => {
+    post({ kind: "error", message, retryInMs });
   },
 });
 const appendListeners = new Set<() => void>();

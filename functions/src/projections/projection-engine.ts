@@ -99,8 +99,8 @@ export async function projectBatch(batch: readonly RecordedEvent[], ports: Proje
 /**
  * projectBatch for a batch that arrives in chunks, for a projector that is its view store's only
  * writer (the local one). Each chunk is folded into its streams' summaries as it arrives and then
- * let go: a catch-up batch of 10,000 events no longer keeps them all alive until its writes, which
- * cost the young generation's collector about twice the copying. The writes are projectBatch's,
+ * let go: a catch-up batch of thousands of events no longer keeps them all alive until its writes,
+ * which cost the young generation's collector about twice the copying (ADR 16). The writes are projectBatch's,
  * once for the whole batch. With no other writer a summary cannot lose a race; should one, the
  * batch fails, to be retried whole (the local projector rolls its transaction back), since its
  * events are no longer at hand to project the stream again.

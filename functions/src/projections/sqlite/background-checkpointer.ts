@@ -50,7 +50,8 @@ parentPort.on("message", () => {
 
 export interface BackgroundCheckpointOptions {
   readonly everyMs?: number;
-  readonly onError?: (message: string) => void;
+  /** A checkpoint failed; the next one comes `retryInMs` later. */
+  readonly onError?: (message: string, retryInMs: number) => void;
   /**
    * Called once, after the first FULL checkpoint that completes (the first runs at once; FULL
    * holds writers off while it copies the WAL and syncs the database file,
@@ -64,15 +65,16 @@ export interface BackgroundCheckpointOptions {
 export function startBackgroundCheckpoints(file: string, options: BackgroundCheckpointOptions = {}): BackgroundCheckpointer {
   // Resolved here, where the application's node_modules are known, not from the thread's cwd.
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const workerData = { file, driver, everyMs: options.everyMs ?? 100, reportComplete: options.onFirstCompleteCheckpoint !== undefined };
+  const everyMs = options.everyMs ?? 100;
+  const workerData = { file, driver, everyMs, reportComplete: options.onFirstCompleteCheckpoint !== undefined };
   const worker = new Worker(THREAD, { eval: true, workerData });
   // A checkpointer never keeps the process alive; the writer's own threshold still applies if it is gone.
   worker.unref();
   worker.on("message", (message: { error?: string; complete?: true }) => {
     if (message.complete) options.onFirstCompleteCheckpoint?.();
-    else options.onError?.(message.error ?? "unknown checkpoint error");
+    else options.onError?.(message.error ?? "unknown checkpoint error", everyMs);
   });
-  worker.on("error", (error) => options.onError?.(String(error)));
+  worker.on("error", (error) => options.onError?.(String(error), everyMs));
   const exited = new Promise<void>((resolve) =>
     worker.once("exit", () => {
       resolve();

@@ -17,7 +17,7 @@ export function beginBuild(file: string): boolean {
   const marker = buildMarkerOf(file);
   mkdirSync(dirname(file), { recursive: true });
   if (existsSync(marker)) {
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+    removeDatabaseFiles(file);
     return true;
   }
   // Where a directory cannot be synced (Windows), a power cut could lose the marker and keep a
@@ -31,6 +31,11 @@ export function beginBuild(file: string): boolean {
     closeSync(fd);
   }
   return syncDirectory(dirname(file));
+}
+
+/** Removes a SQLite file and the journal, WAL and shared-memory files SQLite keeps beside it. */
+export function removeDatabaseFiles(file: string): void {
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** Once the built file is on disk (SqliteProjectionStore.finishBuild): the marker goes, durably. */

@@ -64,8 +64,8 @@ export interface SqliteProjectionStoreOptions {
    * being built has no WAL yet), and leave its schema to that writer.
    */
   readonly reader?: boolean;
-  /** What went wrong beside the writer's own calls: on the checkpoint thread, or at the end of a build. */
-  readonly onBackgroundError?: (message: string) => void;
+  /** What went wrong beside the writer's own calls (on the checkpoint thread, or at the end of a build), and when it is tried again. */
+  readonly onBackgroundError?: (message: string, retryInMs: number) => void;
 }
 
 /**
@@ -285,7 +285,7 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     }
   }
 
-  /** True while this connection builds its file without a WAL (options.buildWithoutWal). */
+  /** True from the start of a build without a WAL (options.buildWithoutWal) until its end is on disk. */
   get building(): boolean {
     return this.build !== "none";
   }
@@ -343,7 +343,7 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     this.startCheckpoints();
   }
 
-  /** The file is on disk: the marker goes (tried again every second until it does). */
+  /** The checkpoint thread failed while ending a build: the writer ends it, between batches, trying every second. */
   private endBuildOnWriterSoon(): void {
     setTimeout(() => {
       if (this.build !== "ending" || !this.db.open) return;
@@ -356,12 +356,13 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     }, 1000).unref();
   }
 
+  /** The file is on disk: the marker goes (tried again every second until it does). */
   private buildEnded(): void {
     if (this.build === "none" || !this.db.open) return;
     try {
       endBuild(this.file);
     } catch (error) {
-      this.options.onBackgroundError?.(`could not remove the build marker of ${this.file}; trying again in 1 s: ${String(error)}`);
+      this.options.onBackgroundError?.(`could not remove the build marker of ${this.file}: ${String(error)}`, 1000);
       setTimeout(() => {
         this.buildEnded();
       }, 1000).unref();
@@ -376,8 +377,8 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     const onError = this.options.onBackgroundError;
     this.checkpointer = startBackgroundCheckpoints(this.file, {
-      onError: (message) => {
-        onError?.(message);
+      onError: (message, retryInMs) => {
+        onError?.(message, retryInMs);
         // Should the thread fail before it has ended a build, the writer ends it itself.
         if (this.build === "ending") this.endBuildOnWriterSoon();
       },
