@@ -15,7 +15,7 @@ import { buildFunctions } from "../scripts/build-functions.js";
 import { seedEvents } from "./replay/seed-events.js";
 import { median } from "./simulator/percentiles.js";
 import { eventData } from "./store/workload.js";
-import { PROJECTOR_RESOURCES, projectorSemiSpaceFlag } from "../functions/src/local/projector-resources.js";
+import { PROJECTOR_RESOURCES, projectorHeapFlags } from "../functions/src/local/projector-resources.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const FULL = process.argv.includes("--full");
@@ -273,9 +273,9 @@ async function replay(): Promise<ReplayRun[]> {
   for (let run = 1; run <= RUNS; run++) {
     const views = join(dir, `views-${run}.db`);
     runs.push(
-      // The worker's young generation, given to this child's main thread (projector-resources.ts).
+      // The worker's heap, given to this child's main thread (projector-resources.ts).
       runJson([
-        projectorSemiSpaceFlag(),
+        ...projectorHeapFlags(),
         "--import",
         "tsx",
         "bench/replay/replay-child.ts",

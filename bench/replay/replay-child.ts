@@ -1,13 +1,13 @@
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
-import { PROJECTOR_RESOURCES } from "../../functions/src/local/projector-resources.js";
+import { PROJECTOR_RESOURCES, projectorBatchHeapBudget } from "../../functions/src/local/projector-resources.js";
 import { LocalProjector } from "../../functions/src/projections/local-projector.js";
 import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 
 /**
  * Rebuilds every view from the first event into an empty views file, as the local projector
- * worker does (its views store options, its build without a WAL and its catch-up batch; run it
- * with projectorSemiSpaceFlag() for the worker's young generation). Prints events/s, peak RSS and the CPU time spent: the
- * process's, and the projecting thread's alone.
+ * worker does (its views store options, its build without a WAL, its catch-up batch and heap
+ * budget; run it with projectorHeapFlags() for the worker's heap). Prints events/s, peak RSS and
+ * the CPU time spent: the process's, and the projecting thread's alone.
  */
 const [eventsFile, viewsFile, batch] = process.argv.slice(2);
 if (eventsFile === undefined || viewsFile === undefined) throw new Error("usage: replay-child <events.db> <views.db> [batchSize]");
@@ -29,6 +29,7 @@ await new LocalProjector({
   deadLetters: views,
   checkpoints: views,
   catchUpBatchSize: Number(batch ?? PROJECTOR_RESOURCES.catchUpBatchSize),
+  batchHeapBudget: projectorBatchHeapBudget(),
   transaction: (work) => views.inTransaction(work),
   // The catch-up never yields to timers: sample the memory at each batch's end instead.
   onBatch: () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)),

@@ -177,6 +177,41 @@ describe("local projector", () => {
     expect(await orderSummary(views, "bulk-2599")).toMatchObject({ version: 1 });
   });
 
+  it("ends a catch-up batch at the chunk that took the used heap past its budget, and goes on as if the batch were full", async () => {
+    const { events, views } = openStores();
+    await Promise.all(Array.from({ length: 3_600 }, (_, n) => placeOrder(events, `heavy-${n}`)));
+    const { feed, sizes } = sizeRecordingFeed(events);
+    const outcomes: { applied: number; duplicates: number; position: number }[] = [];
+    let checks = 0;
+    const checkpointsWhenCaughtUp: number[] = [];
+    const projector = new LocalProjector({
+      feed,
+      views,
+      deadLetters: views,
+      checkpoints: views,
+      batchSize: 100,
+      catchUpBatchSize: 2_500,
+      // Always over: every catch-up batch ends after its first chunk.
+      batchHeapBudget: { bytes: 1_000, used: () => (checks++, 1_001) },
+      transaction: (work) => views.inTransaction(work),
+      onBatch: ({ applied, duplicates, position }) => outcomes.push({ applied, duplicates, position }),
+      onCaughtUp: () => void views.getCheckpoint("views").then((position) => checkpointsWhenCaughtUp.push(position)),
+    });
+    projector.start();
+    expect(await until(() => Promise.resolve(checkpointsWhenCaughtUp.length === 1), 20_000, 5)).toBe(true);
+    await projector.stop();
+    // Without the budget: 100, then 1,000 + 1,000 + 500 in one batch (the test above). With it,
+    // each catch-up batch is one chunk: an early end leaves the projector behind, catching up.
+    expect(sizes.slice(0, 5)).toEqual([100, 1_000, 1_000, 1_000, 1_000]);
+    expect(outcomes.slice(0, 5).map((o) => o.position)).toEqual([100, 1_100, 2_100, 3_100, 3_600]);
+    // Asked only before another chunk would be read: not for a batch that a chunk fills or ends.
+    expect(checks).toBe(3);
+    expect(checkpointsWhenCaughtUp).toEqual([3_600]);
+    expect(outcomes.reduce((sum, o) => sum + o.applied, 0)).toBe(3_600);
+    expect(outcomes.reduce((sum, o) => sum + o.duplicates, 0)).toBe(0);
+    expect(await orderSummary(views, "heavy-3599")).toMatchObject({ version: 1 });
+  });
+
   it("reports that it has caught up when its catch-up ends on a full batch, at the feed's head", async () => {
     const { events, views } = openStores();
     // A first small batch of 5, then catch-up batches of 100: 305 events end exactly on a full one.

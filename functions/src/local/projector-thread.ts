@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { FromProjector, ProjectorWorkerData, RecentLag, ToProjector } from "./projector-messages.js";
 import { PROJECTOR_RESOURCES } from "./projector-resources.js";
 
@@ -22,13 +22,19 @@ export interface ProjectorThreadOptions extends ProjectorWorkerData {
   readonly onBatch?: (position: number) => void;
 }
 
+/** The worker's heap (projector-resources.ts), as Node's Worker takes it. */
+export const projectorResourceLimits = (): ResourceLimits => ({
+  maxYoungGenerationSizeMb: PROJECTOR_RESOURCES.youngGenerationMiB,
+  maxOldGenerationSizeMb: PROJECTOR_RESOURCES.oldGenerationMiB,
+});
+
 export function startProjectorThread(options: ProjectorThreadOptions): ProjectorThread {
   const { log, onBatch, ...workerData } = options;
   // The worker runs TypeScript like the rest of the app: through tsx, whatever started us.
   const worker = new Worker(new URL("./projector-worker.ts", import.meta.url), {
     workerData: workerData satisfies ProjectorWorkerData,
     execArgv: ["--import", "tsx"],
-    resourceLimits: { maxYoungGenerationSizeMb: PROJECTOR_RESOURCES.youngGenerationMiB },
+    resourceLimits: projectorResourceLimits(),
   });
   let recentLag: RecentLag = { count: 0, p50Ms: null, p99Ms: null };
   let position = 0;

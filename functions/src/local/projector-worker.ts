@@ -10,7 +10,7 @@ import type { FromProjector, ProjectorWorkerData, ToProjector } from "./projecto
 import { SqliteEventStore } from "../eventstore/sqlite/sqlite-event-store.js";
 import { LocalProjector } from "../projections/local-projector.js";
 import { SqliteProjectionStore } from "../projections/sqlite/sqlite-projection-store.js";
-import { PROJECTOR_RESOURCES } from "./projector-resources.js";
+import { PROJECTOR_RESOURCES, projectorBatchHeapBudget } from "./projector-resources.js";
 
 const port = parentPort;
 if (port === null) throw new Error("projector-worker runs only as a worker thread");
@@ -47,6 +47,7 @@ const projector: LocalProjector = new LocalProjector({
   deadLetters: views,
   checkpoints: views,
   catchUpBatchSize: PROJECTOR_RESOURCES.catchUpBatchSize,
+  batchHeapBudget: projectorBatchHeapBudget(),
   transaction: (work) => views.inTransaction(work),
   onBatch: (outcome) => {
     post({ kind: "batch", position: outcome.position, recentLag: projector.recentLag() });

@@ -10,6 +10,13 @@ import { projectChunks } from "./projection-engine.js";
  */
 const FOLD_CHUNK = 1_000;
 
+/** How much heap a catch-up batch may leave in use before it ends at the chunk that passed it. */
+export interface BatchHeapBudget {
+  readonly bytes: number;
+  /** The heap in use now, garbage included (v8.getHeapStatistics().used_heap_size in the worker). */
+  readonly used: () => number;
+}
+
 export interface LocalProjectorOptions {
   readonly feed: EventFeed;
   readonly events?: Pick<EventStore, "read">;
@@ -26,6 +33,12 @@ export interface LocalProjectorOptions {
    * faster, for more memory.
    */
   readonly catchUpBatchSize?: number;
+  /**
+   * Checked after each chunk of a batch: once the used heap is over it, the batch ends there, as
+   * a full one (more is waiting). Events of the largest sizes the schemas allow then cannot make a
+   * batch outgrow a worker's heap limit. Default: none.
+   */
+  readonly batchHeapBudget?: BatchHeapBudget;
   /** Poll interval when no append wakes the projector (appends from another process); default 1000 ms. */
   readonly idlePollMs?: number;
   readonly now?: () => Date;
@@ -169,7 +182,7 @@ export class LocalProjector {
 
   /** One batch; true when it was full (more may be waiting). */
   private async step(): Promise<boolean> {
-    const { feed, views, deadLetters, checkpoints, events } = this.options;
+    const { feed, views, deadLetters, checkpoints, events, batchHeapBudget } = this.options;
     const size = this.shrunkTo ?? (this.behind ? this.catchUpBatchSize : this.batchSize);
     // Read and folded a chunk at a time (projectChunks): the first one outside the transaction,
     // so that an idle poll opens none.
@@ -186,6 +199,7 @@ export class LocalProjector {
     let last = this.position;
     let time: string | undefined;
     let timeMs = 0;
+    let endedOnBudget = false;
     const take = (chunk: readonly PositionedEvent[]) => {
       for (const event of chunk) {
         if (event.recordedAt !== time) {
@@ -201,6 +215,10 @@ export class LocalProjector {
       let chunk = take(first);
       yield chunk;
       while (count < size && chunk.length === FOLD_CHUNK) {
+        if (batchHeapBudget !== undefined && batchHeapBudget.used() > batchHeapBudget.bytes) {
+          endedOnBudget = true;
+          return;
+        }
         chunk = take(await feed.readAll(last, Math.min(size - count, FOLD_CHUNK)));
         if (chunk.length === 0) return;
         yield chunk;
@@ -217,7 +235,8 @@ export class LocalProjector {
     for (let i = 0; i < count; i++) this.lags[this.lagCount++ % this.lags.length] = Math.max(0, projectedAt - (times[i] ?? 0));
     this.options.onBatch?.({ ...outcome, position: last });
     this.shrunkTo = undefined;
-    const full = count === size;
+    // Ended by the heap budget: more is waiting, as after a full batch.
+    const full = count === size || endedOnBudget;
     // Far behind (a rebuild, a restart): catch-up batches until the feed runs dry. Merely busy
     // (a full small batch under load): keep small batches, which keep each event's lag short.
     this.behind = full && (this.behind || (await feed.headPosition()) - last > 4 * this.batchSize);
