@@ -261,6 +261,8 @@ interface ReplayRun {
   cpuSeconds: number;
   projectionThreadCpuSeconds: number;
   peakRssMiB: number;
+  batches: number;
+  batchesEndedOnHeapBudget: number;
 }
 
 async function replay(): Promise<ReplayRun[]> {
@@ -287,7 +289,7 @@ async function replay(): Promise<ReplayRun[]> {
     const last = runs.at(-1);
     if (last)
       log(
-        `replay run ${run}: ${last.eventsPerSecond.toFixed(0)} events/s, ${last.cpuSeconds.toFixed(1)} CPU s (projection thread ${last.projectionThreadCpuSeconds.toFixed(1)}), peak ${last.peakRssMiB.toFixed(0)} MiB`,
+        `replay run ${run}: ${last.eventsPerSecond.toFixed(0)} events/s, ${last.cpuSeconds.toFixed(1)} CPU s (projection thread ${last.projectionThreadCpuSeconds.toFixed(1)}), peak ${last.peakRssMiB.toFixed(0)} MiB, ${last.batches} batches (${last.batchesEndedOnHeapBudget} ended on the heap budget)`,
       );
   }
   return runs;
@@ -443,7 +445,7 @@ const perMillion = (seconds: number) => (seconds / rEvents) * 1e6;
 const rCpu = perMillion(median(replayRuns.map((r) => r.cpuSeconds)));
 const rThreadCpu = perMillion(median(replayRuns.map((r) => r.projectionThreadCpuSeconds)));
 lines.push(
-  `Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}, the local projector worker's settings: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}).`,
+  `Rebuilding every view from ${fmt(rEvents)} stored events (orders spread over ${FULL ? "about 200" : "about 20"} days; 100 customers, 10 hubs), catch-up batches of ${fmt(REPLAY_BATCH)}, the local projector worker's settings: **${fmt(rRate)} events/s**, peak RSS ${rPeakMB.toFixed(0)} MB, the highest of the runs (runs: ${replayRuns.map((r) => fmt(r.eventsPerSecond)).join(", ")}; ${fmt(replayRuns[0]?.batches ?? 0)} batches each, ${fmt(Math.max(...replayRuns.map((r) => r.batchesEndedOnHeapBudget)))} ended early on the worker's heap budget, ADR 18).`,
   "",
   `CPU per million events, median of the runs: ${rCpu.toFixed(1)} s for the whole process, of which ${rThreadCpu.toFixed(1)} s on the projecting thread (the rest: mostly V8's garbage-collection helpers; a new views file has no checkpoint thread until its build ends, ADR 17). This machine has ${cpus().length} cores; 100,000 events/s would leave ${10 * cpus().length} core-seconds per million events (docs/benchmark-notes.md).`,
   "",

@@ -18,6 +18,8 @@ const views = new SqliteProjectionStore(viewsFile, {
   buildWithoutWal: true,
 });
 let peakRss = process.memoryUsage().rss;
+let batches = 0;
+let batchesEndedOnHeapBudget = 0;
 const head = await events.headPosition();
 const started = process.hrtime.bigint();
 const cpuBefore = process.cpuUsage();
@@ -32,7 +34,11 @@ await new LocalProjector({
   batchHeapBudget: projectorBatchHeapBudget(),
   transaction: (work) => views.inTransaction(work),
   // The catch-up never yields to timers: sample the memory at each batch's end instead.
-  onBatch: () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)),
+  onBatch: ({ endedOnHeapBudget }) => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    batches++;
+    if (endedOnHeapBudget) batchesEndedOnHeapBudget++;
+  },
   // The file becomes a WAL file; its sync starts on the checkpoint thread.
   onCaughtUp: () => {
     views.finishBuild();
@@ -57,6 +63,9 @@ process.stdout.write(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     projectionThreadCpuSeconds: (thread.user + thread.system) / 1e6,
     peakRssMiB: peakRss / 1024 / 1024,
+    // Ordinary events never reach the worker's batch heap budget (projector-resources.ts).
+    batches,
+    batchesEndedOnHeapBudget,
     deadLetters: await views.count(),
   })}\n`,
 );

@@ -177,36 +177,43 @@ describe("local projector", () => {
     expect(await orderSummary(views, "bulk-2599")).toMatchObject({ version: 1 });
   });
 
-  it("ends a catch-up batch at the chunk that took the used heap past its budget, and goes on as if the batch were full", async () => {
+  it("ends a catch-up batch before the chunk that would follow a used heap over its budget, and goes on catching up", async () => {
     const { events, views } = openStores();
     await Promise.all(Array.from({ length: 3_600 }, (_, n) => placeOrder(events, `heavy-${n}`)));
     const { feed, sizes } = sizeRecordingFeed(events);
-    const outcomes: { applied: number; duplicates: number; position: number }[] = [];
+    const outcomes: { applied: number; duplicates: number; position: number; endedOnHeapBudget: boolean }[] = [];
+    // The used heap each time the projector asks: under the budget, over it, then under again.
+    const heap = [500, 1_500];
     let checks = 0;
-    const checkpointsWhenCaughtUp: number[] = [];
-    const projector = new LocalProjector({
+    const caughtUpAt: number[] = [];
+    const projector: LocalProjector = new LocalProjector({
       feed,
       views,
       deadLetters: views,
       checkpoints: views,
       batchSize: 100,
       catchUpBatchSize: 2_500,
-      // Always over: every catch-up batch ends after its first chunk.
-      batchHeapBudget: { bytes: 1_000, used: () => (checks++, 1_001) },
+      batchHeapBudget: { bytes: 1_000, used: () => heap[checks++] ?? 0 },
       transaction: (work) => views.inTransaction(work),
-      onBatch: ({ applied, duplicates, position }) => outcomes.push({ applied, duplicates, position }),
-      onCaughtUp: () => void views.getCheckpoint("views").then((position) => checkpointsWhenCaughtUp.push(position)),
+      onBatch: ({ applied, duplicates, position, endedOnHeapBudget }) =>
+        outcomes.push({ applied, duplicates, position, endedOnHeapBudget }),
+      onCaughtUp: () => caughtUpAt.push(projector.checkpoint),
     });
     projector.start();
-    expect(await until(() => Promise.resolve(checkpointsWhenCaughtUp.length === 1), 20_000, 5)).toBe(true);
+    expect(await until(() => Promise.resolve(caughtUpAt.length === 1), 20_000, 5)).toBe(true);
     await projector.stop();
-    // Without the budget: 100, then 1,000 + 1,000 + 500 in one batch (the test above). With it,
-    // each catch-up batch is one chunk: an early end leaves the projector behind, catching up.
+    // Without a budget: 100, then 1,000 + 1,000 + 500 in one batch (the test above). Here the
+    // second catch-up chunk finds the heap over the budget: that batch ends at 2,100, as a full
+    // one, and the next batch reads on (1,000, then the last 500, short: caught up).
     expect(sizes.slice(0, 5)).toEqual([100, 1_000, 1_000, 1_000, 1_000]);
-    expect(outcomes.slice(0, 5).map((o) => o.position)).toEqual([100, 1_100, 2_100, 3_100, 3_600]);
+    expect(outcomes.map((o) => [o.position, o.endedOnHeapBudget])).toEqual([
+      [100, false],
+      [2_100, true],
+      [3_600, false],
+    ]);
     // Asked only before another chunk would be read: not for a batch that a chunk fills or ends.
     expect(checks).toBe(3);
-    expect(checkpointsWhenCaughtUp).toEqual([3_600]);
+    expect(caughtUpAt).toEqual([3_600]);
     expect(outcomes.reduce((sum, o) => sum + o.applied, 0)).toBe(3_600);
     expect(outcomes.reduce((sum, o) => sum + o.duplicates, 0)).toBe(0);
     expect(await orderSummary(views, "heavy-3599")).toMatchObject({ version: 1 });

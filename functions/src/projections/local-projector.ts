@@ -42,7 +42,8 @@ export interface LocalProjectorOptions {
   /** Poll interval when no append wakes the projector (appends from another process); default 1000 ms. */
   readonly idlePollMs?: number;
   readonly now?: () => Date;
-  readonly onBatch?: (outcome: BatchOutcome & { position: number }) => void;
+  /** After each batch; endedOnHeapBudget: the batch ended early on batchHeapBudget. */
+  readonly onBatch?: (outcome: BatchOutcome & { position: number; endedOnHeapBudget: boolean }) => void;
   /** Wraps each batch, its checkpoint included, e.g. in one database transaction. */
   readonly transaction?: <T>(work: () => Promise<T>) => Promise<T>;
   readonly onError?: (error: unknown, retryInMs: number) => void;
@@ -233,7 +234,7 @@ export class LocalProjector {
     this.position = last;
     const projectedAt = this.now().getTime();
     for (let i = 0; i < count; i++) this.lags[this.lagCount++ % this.lags.length] = Math.max(0, projectedAt - (times[i] ?? 0));
-    this.options.onBatch?.({ ...outcome, position: last });
+    this.options.onBatch?.({ ...outcome, position: last, endedOnHeapBudget: endedOnBudget });
     this.shrunkTo = undefined;
     // Ended by the heap budget: more is waiting, as after a full batch.
     const full = count === size || endedOnBudget;
