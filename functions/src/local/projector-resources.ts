@@ -14,20 +14,21 @@ export const PROJECTOR_RESOURCES = {
    */
   youngGenerationMiB: 48,
   /**
-   * V8's old generation of the worker, as a limit. Below V8's default for the machine (about 4 GiB
-   * with 16 GiB of memory or more), V8 also lets the old generation grow by a factor of 1.3 to 2
-   * between full collections, rather than up to 4 (MaxGrowingFactor in V8's heap-controller.cc,
-   * https://github.com/nodejs/node/blob/main/deps/v8/src/heap/heap-controller.cc). A rebuild
-   * keeps some 16 MiB alive between batches, and each batch leaves a few MiB behind it: at the
-   * default limit the garbage grew to about 90 MiB before a full collection, at this one to about
-   * 45, and a rebuild peaked some 40 MiB lower in the same time side by side (docs/adr/0018).
+   * V8's old generation of the worker, as a limit. Under 2 GiB, V8 lets the old generation grow
+   * by a factor of 1.3 to 2 between full collections, rather than up to 4 (MaxGrowingFactor in
+   * V8's heap-controller.cc, https://github.com/nodejs/node/blob/v22.x/deps/v8/src/heap/heap-controller.cc;
+   * `--trace-gc-verbose` shows 1.6 here). A rebuild keeps some 16 MiB alive between batches, and
+   * each batch leaves a few MiB of garbage behind: at the default limit (about 4 GiB on a machine
+   * with 16 GiB or more) the old generation grew to about 90 MiB before a full collection, at
+   * this one to about 44, and a rebuild peaked some 40 MiB lower in the same time side by side
+   * (docs/adr/0018).
    */
   oldGenerationMiB: 1024,
   /**
    * A catch-up batch ends early, before reading another chunk, once the worker's used heap is
    * past this: with the largest events the schemas allow, a batch's end then held at most 467 MiB,
-   * where without it the worker ran out of its 1 GiB. A million-event rebuild stays under
-   * 65 MiB, and no batch of it ends early (docs/adr/0018).
+   * where without it the worker ran out of its 1 GiB. In a million-event rebuild no batch ends
+   * early, and the used heap is at most about 62 MiB at a batch's end (docs/adr/0018).
    */
   batchHeapBudgetMiB: 128,
   /** SQLite page cache of the projector's views connection: the (group, id) index stays in memory during a rebuild. */
