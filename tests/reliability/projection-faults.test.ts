@@ -43,9 +43,17 @@ describe(`projection under poison events and transient store faults (${SCALE.nam
 
     const faulty = new SqliteProjectionStore(join(dir, "faulty-views.db"));
     let faults = 0;
+    // Each kind of fault at least once, at a call the seed picks among the first ten of its kind
+    // (a random rate alone met only two in some seeds); then at random.
+    const calls = new Map<string, number>();
+    const faultKinds = new Set<string>();
+    const forcedAt = new Map(["before a read", "before a write", "after a write"].map((where) => [where, 1 + Math.floor(random() * 10)]));
     const maybeFail = (where: string) => {
-      if (random() < 0.006) {
+      const call = (calls.get(where) ?? 0) + 1;
+      calls.set(where, call);
+      if (call === forcedAt.get(where) || random() < 0.006) {
         faults++;
+        faultKinds.add(where);
         throw new Error(`transient fault ${where}`);
       }
     };
@@ -89,6 +97,7 @@ describe(`projection under poison events and transient store faults (${SCALE.nam
     await new LocalProjector({ feed: events, events, views: clean, deadLetters: clean, checkpoints: clean }).catchUp();
 
     expect(faults).toBeGreaterThanOrEqual(3);
+    expect([...faultKinds].sort()).toEqual(["after a write", "before a read", "before a write"]);
     // Each failed batch attempt met at least one fault (calls in flight alongside may meet more).
     expect(retries.length).toBeGreaterThan(0);
     expect(retries.length).toBeLessThanOrEqual(faults);
