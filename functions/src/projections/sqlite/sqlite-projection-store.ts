@@ -334,13 +334,18 @@ export class SqliteProjectionStore implements ViewStore, DeadLetterStore, Checkp
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
 
-  /** The end of the build on this connection's thread: a checkpoint that copies the whole WAL, and so syncs the file. */
+  /**
+   * The end of the build on this connection's thread: a checkpoint that copies the whole WAL, and
+   * so syncs the file. PASSIVE suffices here, unlike on the checkpoint thread: this connection is
+   * the file's only writer and runs it between its own transactions, so no commit can overtake it.
+   * No checkpoint thread starts here: finishBuild started the store's own, and close() has no use
+   * for one.
+   */
   private endBuildHere(): void {
     const [result] = this.db.pragma("wal_checkpoint(PASSIVE)") as { busy: number; log: number; checkpointed: number }[];
     if (result === undefined || result.busy !== 0 || result.checkpointed !== result.log)
       throw new Error(`the checkpoint that ends the build of ${this.file} did not complete (${JSON.stringify(result)})`);
     this.buildEnded();
-    this.startCheckpoints();
   }
 
   /** The checkpoint thread failed while ending a build: the writer ends it, between batches, trying every second. */
