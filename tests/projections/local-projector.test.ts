@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ViewOp } from "../../functions/src/projections/view-store.js";
 import { SqliteEventStore } from "../../functions/src/eventstore/sqlite/sqlite-event-store.js";
-import { LocalProjector } from "../../functions/src/projections/local-projector.js";
+import { LocalProjector, type LocalProjectorOptions } from "../../functions/src/projections/local-projector.js";
 import { SqliteProjectionStore } from "../../functions/src/projections/sqlite/sqlite-projection-store.js";
 import { requestedData } from "../support/orders.js";
 import { until } from "../support/until.js";
@@ -49,6 +49,29 @@ function sizeRecordingFeed(events: SqliteEventStore) {
     onAppended: (listener: () => void) => events.onAppended(listener),
   };
   return { feed, sizes };
+}
+
+/**
+ * `orders` orders of one event each, and a projector over a feed that records its reads: batches
+ * of 100, catch-up batches of 2,500 in a transaction each, every batch's outcome kept.
+ */
+async function chunkedCatchUp(orders: number, prefix: string, options: Partial<LocalProjectorOptions> = {}) {
+  const { events, views } = openStores();
+  await Promise.all(Array.from({ length: orders }, (_, n) => placeOrder(events, `${prefix}-${n}`)));
+  const { feed, sizes } = sizeRecordingFeed(events);
+  const outcomes: Parameters<NonNullable<LocalProjectorOptions["onBatch"]>>[0][] = [];
+  const projector = new LocalProjector({
+    feed,
+    views,
+    deadLetters: views,
+    checkpoints: views,
+    batchSize: 100,
+    catchUpBatchSize: 2_500,
+    transaction: (work) => views.inTransaction(work),
+    onBatch: (outcome) => outcomes.push(outcome),
+    ...options,
+  });
+  return { views, sizes, outcomes, projector };
 }
 
 describe("local projector", () => {
@@ -151,21 +174,8 @@ describe("local projector", () => {
   });
 
   it("reads a catch-up batch a thousand events at a time, projects each event once and checkpoints the batch's end", async () => {
-    const { events, views } = openStores();
     // 2,600 orders of one event each: positions 1 to 2,600.
-    await Promise.all(Array.from({ length: 2_600 }, (_, n) => placeOrder(events, `bulk-${n}`)));
-    const { feed, sizes } = sizeRecordingFeed(events);
-    const outcomes: { applied: number; duplicates: number; position: number }[] = [];
-    const projector = new LocalProjector({
-      feed,
-      views,
-      deadLetters: views,
-      checkpoints: views,
-      batchSize: 100,
-      catchUpBatchSize: 2_500,
-      transaction: (work) => views.inTransaction(work),
-      onBatch: ({ applied, duplicates, position }) => outcomes.push({ applied, duplicates, position }),
-    });
+    const { views, sizes, outcomes, projector } = await chunkedCatchUp(2_600, "bulk");
     projector.start();
     expect(await until(async () => (await views.getCheckpoint("views")) === 2_600, 20_000, 5)).toBe(true);
     await projector.stop();
@@ -178,26 +188,14 @@ describe("local projector", () => {
   });
 
   it("ends a catch-up batch before the chunk that would follow a used heap over its budget, and goes on catching up", async () => {
-    const { events, views } = openStores();
-    await Promise.all(Array.from({ length: 3_600 }, (_, n) => placeOrder(events, `heavy-${n}`)));
-    const { feed, sizes } = sizeRecordingFeed(events);
-    const outcomes: { applied: number; duplicates: number; position: number; endedOnHeapBudget: boolean }[] = [];
     // The used heap each time the projector asks: under the budget, over it, then under again.
     const heap = [500, 1_500];
     let checks = 0;
+    // Where the last batch had brought the projector when it reported itself caught up.
     const caughtUpAt: number[] = [];
-    const projector: LocalProjector = new LocalProjector({
-      feed,
-      views,
-      deadLetters: views,
-      checkpoints: views,
-      batchSize: 100,
-      catchUpBatchSize: 2_500,
+    const { views, sizes, outcomes, projector } = await chunkedCatchUp(3_600, "heavy", {
       batchHeapBudget: { bytes: 1_000, used: () => heap[checks++] ?? 0 },
-      transaction: (work) => views.inTransaction(work),
-      onBatch: ({ applied, duplicates, position, endedOnHeapBudget }) =>
-        outcomes.push({ applied, duplicates, position, endedOnHeapBudget }),
-      onCaughtUp: () => caughtUpAt.push(projector.checkpoint),
+      onCaughtUp: () => caughtUpAt.push(outcomes.at(-1)?.position ?? -1),
     });
     projector.start();
     expect(await until(() => Promise.resolve(caughtUpAt.length === 1), 20_000, 5)).toBe(true);

@@ -10,7 +10,7 @@ import { projectChunks } from "./projection-engine.js";
  */
 const FOLD_CHUNK = 1_000;
 
-/** How much heap a catch-up batch may leave in use before it ends at the chunk that passed it. */
+/** How much heap a catch-up batch may leave in use before it ends, after the chunk that passed it. */
 export interface BatchHeapBudget {
   readonly bytes: number;
   /** The heap in use now, garbage included (v8.getHeapStatistics().used_heap_size in the worker). */
@@ -34,9 +34,10 @@ export interface LocalProjectorOptions {
    */
   readonly catchUpBatchSize?: number;
   /**
-   * Checked after each chunk of a batch: once the used heap is over it, the batch ends there, as
-   * a full one (more is waiting). Events of the largest sizes the schemas allow then cannot make a
-   * batch outgrow a worker's heap limit. Default: none.
+   * Checked before each further chunk of a batch is read: once the used heap is over it, the
+   * batch ends there, as a full one (more is waiting). With the largest events the schemas allow,
+   * batches then stay far below the local worker's heap limit (measured, docs/adr/0018). Default:
+   * none.
    */
   readonly batchHeapBudget?: BatchHeapBudget;
   /** Poll interval when no append wakes the projector (appends from another process); default 1000 ms. */
